@@ -1,0 +1,203 @@
+// The audit log: who read or changed what, when and from where. Each entry joins one of several hash
+// chains; altering or deleting any entry breaks its chain, which `continuum audit verify` detects.
+import { createHash } from 'node:crypto';
+import type { Queryable, Tx } from '../db/pool.ts';
+
+export const AUDIT_SHARDS = 16;
+const GENESIS_HASH = '0'.repeat(64);
+
+/** Who is acting and through which request. Anonymous actors (sign-in attempts, public pages) have no user. */
+export interface AuditContext {
+  userId: string | null;
+  role: string | null;
+  organisationId: string | null;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export interface AuditEvent {
+  /** verb-like name, e.g. "auth.sign-in", "child.view", "audit.list" */
+  action: string;
+  recordType?: string | null;
+  recordId?: string | null;
+  /** Small, non-personal facts about the action (ids, counts, outcomes) — never names or narrative. */
+  details?: Record<string, string | number | boolean | null>;
+}
+
+interface HashedFields {
+  shard: number;
+  seq: number;
+  at: string;
+  userId: string | null;
+  role: string | null;
+  organisationId: string | null;
+  action: string;
+  recordType: string | null;
+  recordId: string | null;
+  ip: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+}
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+export function entryHash(prevHash: string, f: HashedFields): string {
+  const body = canonical([f.shard, f.seq, f.at, f.userId, f.role, f.organisationId, f.action, f.recordType, f.recordId, f.ip, f.requestId, f.details]);
+  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+}
+
+// A transaction keeps to one shard so it never holds two head locks (which could deadlock with another).
+const shardOfConnection = new WeakMap<object, number>();
+
+function shardFor(tx: Tx): number {
+  let shard = shardOfConnection.get(tx);
+  if (shard === undefined) {
+    shard = Math.floor(Math.random() * AUDIT_SHARDS);
+    shardOfConnection.set(tx, shard);
+  }
+  return shard;
+}
+
+/** Append an entry inside the caller's transaction, so the entry exists exactly when the action does. */
+export async function recordAudit(tx: Tx, ctx: AuditContext, event: AuditEvent): Promise<void> {
+  const shard = shardFor(tx);
+  const head = await tx.query<{ last_seq: number; last_hash: string }>(
+    'SELECT last_seq, last_hash FROM audit_chain_heads WHERE shard = $1 FOR UPDATE',
+    [shard],
+  );
+  const row = head.rows[0];
+  if (!row) throw new Error(`audit shard ${shard} is missing`);
+  const fields: HashedFields = {
+    shard,
+    seq: Number(row.last_seq) + 1,
+    at: new Date().toISOString(),
+    userId: ctx.userId,
+    role: ctx.role,
+    organisationId: ctx.organisationId,
+    action: event.action,
+    recordType: event.recordType ?? null,
+    recordId: event.recordId ?? null,
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    details: event.details ?? {},
+  };
+  const hash = entryHash(row.last_hash, fields);
+  await tx.query(
+    `WITH appended AS (
+       INSERT INTO audit_log (shard, seq, at, user_id, user_role, organisation_id, action, record_type, record_id,
+                              ip, request_id, details, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14))
+     UPDATE audit_chain_heads SET last_seq = $2, last_hash = $14 WHERE shard = $1`,
+    [shard, fields.seq, fields.at, fields.userId, fields.role, fields.organisationId, fields.action, fields.recordType,
+      fields.recordId, fields.ip, fields.requestId, JSON.stringify(fields.details), row.last_hash, hash],
+  );
+}
+
+export interface VerifyResult {
+  entriesChecked: number;
+  broken: { id: number | null; shard: number; seq: number; problem: string } | null;
+}
+
+interface AuditRow {
+  id: number;
+  shard: number;
+  seq: number;
+  at: Date;
+  user_id: string | null;
+  user_role: string | null;
+  organisation_id: string | null;
+  action: string;
+  record_type: string | null;
+  record_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Walk every chain from its start; report the earliest broken entry (lowest id) if any. */
+export async function verifyAudit(db: Queryable, batchSize = 5000): Promise<VerifyResult> {
+  let checked = 0;
+  const problems: NonNullable<VerifyResult['broken']>[] = [];
+  const heads = await db.query<{ shard: number; last_seq: number; last_hash: string }>(
+    'SELECT shard, last_seq, last_hash FROM audit_chain_heads ORDER BY shard',
+  );
+  for (const head of heads.rows) {
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1;
+    let problem: NonNullable<VerifyResult['broken']> | null = null;
+    for (;;) {
+      const { rows } = await db.query<AuditRow>(
+        'SELECT * FROM audit_log WHERE shard = $1 AND seq >= $2 ORDER BY seq LIMIT $3',
+        [head.shard, expectedSeq, batchSize],
+      );
+      for (const r of rows) {
+        checked += 1;
+        if (problem) continue;
+        const fields: HashedFields = {
+          shard: r.shard, seq: Number(r.seq), at: new Date(r.at).toISOString(), userId: r.user_id, role: r.user_role,
+          organisationId: r.organisation_id, action: r.action, recordType: r.record_type, recordId: r.record_id,
+          ip: r.ip, requestId: r.request_id, details: r.details,
+        };
+        if (Number(r.seq) !== expectedSeq) {
+          problem = { id: Number(r.id), shard: r.shard, seq: Number(r.seq), problem: `entry before it (chain ${r.shard} position ${expectedSeq}) is missing` };
+        } else if (r.prev_hash !== prevHash) {
+          problem = { id: Number(r.id), shard: r.shard, seq: Number(r.seq), problem: 'does not follow the entry before it' };
+        } else if (entryHash(prevHash, fields) !== r.hash) {
+          problem = { id: Number(r.id), shard: r.shard, seq: Number(r.seq), problem: 'content does not match its hash (altered)' };
+        }
+        prevHash = r.hash;
+        expectedSeq = Number(r.seq) + 1;
+      }
+      if (rows.length < batchSize) break;
+    }
+    if (!problem && (expectedSeq - 1 !== Number(head.last_seq) || prevHash !== head.last_hash)) {
+      problem = { id: null, shard: head.shard, seq: expectedSeq, problem: `the chain's last ${Number(head.last_seq) - expectedSeq + 1} entries are missing` };
+    }
+    if (problem) problems.push(problem);
+  }
+  problems.sort((a, b) => (a.id ?? Number.MAX_SAFE_INTEGER) - (b.id ?? Number.MAX_SAFE_INTEGER));
+  return { entriesChecked: checked, broken: problems[0] ?? null };
+}
+
+export interface AuditFilter {
+  userId?: string;
+  action?: string;
+  recordType?: string;
+  recordId?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function listAudit(db: Queryable, f: AuditFilter) {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (f.userId) add('a.user_id = ?', f.userId);
+  if (f.action) add('a.action LIKE ?', `${f.action.replace(/[%_\\]/g, '\\$&')}%`);
+  if (f.recordType) add('a.record_type = ?', f.recordType);
+  if (f.recordId) add('a.record_id = ?', f.recordId);
+  if (f.from) add('a.at >= ?::date', f.from);
+  if (f.to) add("a.at < (?::date + interval '1 day')", f.to);
+  params.push(f.limit + 1, f.offset);
+  const { rows } = await db.query(
+    `SELECT a.id, a.at, a.action, a.record_type, a.record_id, a.user_role, a.ip, a.request_id, a.details,
+            u.name AS user_name, u.email AS user_email, o.name AS organisation_name
+       FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN organisations o ON o.id = a.organisation_id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY a.at DESC, a.id DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return { rows: rows.slice(0, f.limit), hasMore: rows.length > f.limit };
+}

@@ -1,0 +1,124 @@
+// Sessions live in PostgreSQL so they survive restarts, are shared by every instance and can be revoked.
+// The cookie holds a random token; the table holds only its SHA-256.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Queryable } from '../db/pool.ts';
+import type { Role } from '../access/roles.ts';
+
+export const SESSION_COOKIE = 'continuum_session';
+const ABSOLUTE_HOURS = 12;
+
+export interface SessionUser {
+  sessionId: string;
+  csrfToken: string;
+  idleExpiresAt: Date;
+  secondFactorDone: boolean;
+  pendingTotpSecret: string | null;
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  organisationId: string;
+  organisationName: string;
+  partnershipId: string;
+  totpEnrolled: boolean;
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const newToken = () => randomBytes(32).toString('base64url');
+
+export async function createSession(
+  db: Queryable,
+  userId: string,
+  opts: { ip: string | null; idleMinutes: number; secondFactorDone: boolean },
+): Promise<string> {
+  const token = newToken();
+  await db.query(
+    `INSERT INTO sessions (id, user_id, csrf_token, idle_expires_at, absolute_expires_at, second_factor_at, ip)
+     VALUES ($1, $2, $3, now() + make_interval(mins => $4), now() + make_interval(hours => $5),
+             CASE WHEN $6 THEN now() END, $7)`,
+    [hashToken(token), userId, newToken(), opts.idleMinutes, ABSOLUTE_HOURS, opts.secondFactorDone, opts.ip],
+  );
+  return token;
+}
+
+const SESSION_COLUMNS = `s.id AS session_id, s.csrf_token, s.idle_expires_at, s.second_factor_at IS NOT NULL AS second_factor_done,
+  s.pending_totp_secret, u.id AS user_id, u.email, u.name, u.role, u.organisation_id, o.name AS organisation_name,
+  o.partnership_id, u.totp_enrolled_at IS NOT NULL AS totp_enrolled`;
+
+function toSessionUser(r: Record<string, unknown>): SessionUser {
+  return {
+    sessionId: r.session_id as string,
+    csrfToken: r.csrf_token as string,
+    idleExpiresAt: r.idle_expires_at as Date,
+    secondFactorDone: r.second_factor_done as boolean,
+    pendingTotpSecret: (r.pending_totp_secret as string | null) ?? null,
+    userId: r.user_id as string,
+    email: r.email as string,
+    name: r.name as string,
+    role: r.role as Role,
+    organisationId: r.organisation_id as string,
+    organisationName: r.organisation_name as string,
+    partnershipId: r.partnership_id as string,
+    totpEnrolled: r.totp_enrolled as boolean,
+  };
+}
+
+/**
+ * Load a live session and, when `touch` is set, push its inactivity deadline back (one round trip).
+ * Returns null for an unknown, revoked or expired session, or a deactivated user.
+ */
+export async function loadSession(db: Queryable, token: string, idleMinutes: number, touch: boolean): Promise<SessionUser | null> {
+  const sql = touch
+    ? `WITH s AS (
+         UPDATE sessions SET last_seen_at = now(), idle_expires_at = now() + make_interval(mins => $2)
+          WHERE id = $1 AND revoked_at IS NULL AND idle_expires_at > now() AND absolute_expires_at > now()
+          RETURNING *)
+       SELECT ${SESSION_COLUMNS} FROM s JOIN users u ON u.id = s.user_id AND u.active JOIN organisations o ON o.id = u.organisation_id`
+    : `SELECT ${SESSION_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id AND u.active
+         JOIN organisations o ON o.id = u.organisation_id
+        WHERE s.id = $1 AND $2::int > 0 AND s.revoked_at IS NULL AND s.idle_expires_at > now() AND s.absolute_expires_at > now()`;
+  const { rows } = await db.query(sql, [hashToken(token), idleMinutes]);
+  return rows[0] ? toSessionUser(rows[0]) : null;
+}
+
+/** The user of a session that timed out through inactivity (not one that was revoked), to keep their unsent work. */
+export async function timedOutSessionUser(db: Queryable, token: string): Promise<string | null> {
+  const { rows } = await db.query<{ user_id: string }>(
+    `SELECT user_id FROM sessions WHERE id = $1 AND revoked_at IS NULL AND idle_expires_at <= now()
+        AND absolute_expires_at > now() - interval '1 day'`,
+    [hashToken(token)],
+  );
+  return rows[0]?.user_id ?? null;
+}
+
+/** Replace the session's token (after the second factor) so a token seen before sign-in is worthless after it. */
+export async function completeSecondFactor(db: Queryable, sessionId: string): Promise<string> {
+  const token = newToken();
+  await db.query(
+    `UPDATE sessions SET id = $2, second_factor_at = now(), pending_totp_secret = NULL, csrf_token = $3 WHERE id = $1`,
+    [sessionId, hashToken(token), newToken()],
+  );
+  return token;
+}
+
+export async function revokeSession(db: Queryable, sessionId: string): Promise<void> {
+  await db.query('UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [sessionId]);
+}
+
+export async function revokeUserSessions(db: Queryable, userId: string, exceptSessionId?: string): Promise<number> {
+  const { rowCount } = await db.query(
+    'UPDATE sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2',
+    [userId, exceptSessionId ?? null],
+  );
+  return rowCount ?? 0;
+}
+
+export async function listUserSessions(db: Queryable, userId: string) {
+  const { rows } = await db.query<{ id: string; created_at: Date; last_seen_at: Date; ip: string | null }>(
+    `SELECT id, created_at, last_seen_at, ip FROM sessions
+      WHERE user_id = $1 AND revoked_at IS NULL AND idle_expires_at > now() AND absolute_expires_at > now()
+      ORDER BY last_seen_at DESC`,
+    [userId],
+  );
+  return rows;
+}
