@@ -175,7 +175,7 @@ test('substitute days', () => {
 });
 
 test('known difference: the library also reports weekend dates, which are dropped', () => {
-  const raw = libraryBankHolidays(2022, { includeWeekends: true }).map((h) => h.date);
+  const raw = libraryBankHolidays(2022, { includeWeekends: true }).map((h): string => h.date);
   assert.ok(raw.includes('2022-01-01') && raw.includes('2022-12-25'));
   assert.ok(!libraryBankHolidays(2022).some((h) => h.date === '2022-12-25'));
 });

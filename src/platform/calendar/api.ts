@@ -56,12 +56,15 @@ const daysParam = z.preprocess(
     })
     .regex(/^\d+$/, { error: 'days must be a whole number of 0 or more', abort: true })
     .transform(Number)
-    .pipe(z.number().max(MAX_WORKING_DAYS, { error: `days must be at most ${MAX_WORKING_DAYS}` })),
+    .pipe(z.number().max(MAX_WORKING_DAYS, { error: `days must be at most ${MAX_WORKING_DAYS}`, abort: true })),
 );
 
 export const addWorkingDaysQuerySchema = z
   .object({ from: isoDateParam('from'), days: daysParam })
   .superRefine((q, ctx) => {
+    // zod can run this after a field has already failed; only check a query that is otherwise valid.
+    if (typeof q.from !== 'string' || !inCalendarRange(q.from)) return;
+    if (!Number.isSafeInteger(q.days) || q.days < 0 || q.days > MAX_WORKING_DAYS) return;
     try {
       addWorkingDays(q.from, q.days);
     } catch (err) {

@@ -51,15 +51,25 @@ function assertCount(name: string, n: number): void {
 export function addWorkingDays(from: string, n: number): IsoDate {
   const start = assertInCalendarRange(from);
   assertCount('working days', n);
+  if (n === 0) return start;
+  // The n-th working day after `from` is the earliest day d with workingDaysBetween(from, d) >= n
+  // (the count only grows with d), so binary-search for it instead of stepping a day at a time.
+  let lo = toEpochDay(start); // count here is 0 < n
   const last = toEpochDay(CALENDAR_LAST_DATE);
-  let day = toEpochDay(start);
-  let remaining = n;
-  while (remaining > 0) {
-    day += 1;
-    if (day > last) throw new CalendarRangeError(fromEpochDay(day));
-    if (isWorkingDay(fromEpochDay(day))) remaining -= 1;
+  // 2n + 30 calendar days always hold n working days; the check keeps this honest.
+  let hi = Math.min(last, lo + 2 * n + 30);
+  if (workingDaysBetween(start, fromEpochDay(hi)) < n) {
+    if (hi === last || workingDaysBetween(start, CALENDAR_LAST_DATE) < n) {
+      throw new CalendarRangeError(fromEpochDay(last + 1));
+    }
+    hi = last;
   }
-  return fromEpochDay(day);
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (workingDaysBetween(start, fromEpochDay(mid)) >= n) hi = mid;
+    else lo = mid;
+  }
+  return fromEpochDay(hi);
 }
 
 /** Monday–Friday days in the epoch-day interval (a, b], a <= b. */
