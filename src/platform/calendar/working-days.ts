@@ -5,9 +5,9 @@
 // - addWorkingDays(from, n): the day on which n whole working days after `from` have
 //   elapsed, found by stepping forward one day at a time and counting only working days.
 //   `from` itself never counts, whether or not it is a working day, and
-//   addWorkingDays(x, 0) === x. So a 1-working-day clock started on Friday 2 June 2022
-//   (a bank holiday) or Saturday is due on Monday, and one started on Thursday is due on
-//   Friday. Local policy that treats a referral received at the weekend as received on
+//   addWorkingDays(x, 0) === x. So a 1-working-day clock started on a Saturday, or on
+//   the bank holiday of Friday 3 June 2022, is due on the Monday; one started on an
+//   ordinary Thursday is due on the Friday. Local policy that treats a referral received at the weekend as received on
 //   the next working day belongs to the caller, not here.
 // - workingDaysBetween(from, to): working days d with from < d <= to; if to is before
 //   from, minus the working days with to < d <= from. Hence
