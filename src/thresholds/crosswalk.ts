@@ -184,7 +184,7 @@ function crossCheckCrosswalk(cw: Crosswalk): Issue[] {
 
 function validate(data: unknown): { ok: true; crosswalk: Crosswalk } | { ok: false; issues: Issue[] } {
   const parsed = crosswalkSchema.safeParse(data);
-  if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error, data) };
+  if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error.issues, data) };
   const issues = crossCheckCrosswalk(parsed.data);
   return issues.length > 0 ? { ok: false, issues } : { ok: true, crosswalk: parsed.data };
 }

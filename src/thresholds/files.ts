@@ -159,12 +159,12 @@ function describe(value: unknown): string {
  * whose default zod message ("Invalid input") would not tell an author what is wrong.
  */
 export function zodIssues(
-  error: z.ZodError,
+  issues: z.ZodError['issues'],
   data: unknown,
   onUnion?: (value: unknown, path: PathSegment[]) => Issue[] | undefined,
 ): Issue[] {
   const out: Issue[] = [];
-  for (const issue of error.issues) {
+  for (const issue of issues) {
     const path = issue.path.map((s) => (typeof s === 'symbol' ? String(s) : s));
     if (issue.code === 'invalid_union' && onUnion) {
       const diagnosed = onUnion(valueAt(data, path), path);

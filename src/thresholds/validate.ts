@@ -59,7 +59,13 @@ export function diagnoseCondition(value: unknown, path: PathSegment[]): Issue[] 
   if (key === 'not') return diagnoseCondition(inner, [...path, key]);
   const parsed = conditionSchema.safeParse({ [key]: inner });
   if (parsed.success) return [];
-  const leaf = zodIssues(parsed.error, { [key]: inner });
+  // A failed union lists every branch; the one that explains the failure is the branch for this key.
+  const explained = parsed.error.issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union') return [issue];
+    const branch = issue.errors.find((b) => b.length > 0 && b.every((i) => i.path[0] === key));
+    return branch ?? [issue];
+  });
+  const leaf = zodIssues(explained, { [key]: inner });
   return leaf.map((i) => ({
     path: [...path, ...i.path],
     message: i.message === 'Invalid input' ? `invalid value for condition "${key}"` : i.message,
@@ -206,7 +212,7 @@ export function crossCheck(fw: Framework): Issue[] {
 function validate(data: unknown): { ok: true; framework: Framework } | { ok: false; issues: Issue[] } {
   const parsed = frameworkSchema.safeParse(data);
   if (!parsed.success) {
-    return { ok: false, issues: zodIssues(parsed.error, data, (value, path) => diagnoseCondition(value, path)) };
+    return { ok: false, issues: zodIssues(parsed.error.issues, data, (value, path) => diagnoseCondition(value, path)) };
   }
   const issues = crossCheck(parsed.data);
   return issues.length > 0 ? { ok: false, issues } : { ok: true, framework: parsed.data };

@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { withTransaction, type Db } from '../db/pool.ts';
 import { auditContext } from '../http/context.ts';
 import { zodFormErrors, noErrors } from '../http/forms.ts';
+import { isValidIsoDate } from '../calendar/iso-date.ts';
 import { listAudit, recordAudit } from './audit.ts';
 
 const PAGE_SIZE = 50;
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date in the format YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)), 'Enter a real date');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date in the format YYYY-MM-DD').refine((s) => isValidIsoDate(s), 'Enter a real date');
 const filterSchema = z.object({
   user: z.string().trim().max(200).optional().transform((v) => v || undefined),
   action: z.string().trim().max(100).optional().transform((v) => v || undefined),

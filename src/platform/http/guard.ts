@@ -7,7 +7,20 @@ import { SECOND_FACTOR_ROLES } from '../access/roles.ts';
 import { loadSession, SESSION_COOKIE, timedOutSessionUser } from '../auth/sessions.ts';
 import { saveDraft } from '../drafts/drafts.ts';
 import type { Db } from '../db/pool.ts';
-import { wantsJson } from './context.ts';
+import { wantsJson, type RouteAccess } from './context.ts';
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its declared access, for the access-matrix test and documentation. */
+    routeCatalogue: RouteEntry[];
+  }
+}
 
 export const PRE_SESSION_CSRF_COOKIE = 'continuum_csrf';
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -45,10 +58,13 @@ export function registerGuard(app: FastifyInstance, db: Db, opts: { idleMinutes:
   app.decorateRequest('principal', null);
   app.decorateRequest('cspNonce', '');
 
+  const catalogue: RouteEntry[] = [];
+  app.decorate('routeCatalogue', catalogue);
   app.addHook('onRoute', (route) => {
     if (!route.config?.access) {
       throw new Error(`Route ${String(route.method)} ${route.url} does not declare its access`);
     }
+    for (const method of [route.method].flat()) catalogue.push({ method: String(method), url: route.url, access: route.config.access });
   });
 
   app.addHook('onRequest', async (req, reply) => {
@@ -99,7 +115,11 @@ export function registerGuard(app: FastifyInstance, db: Db, opts: { idleMinutes:
 
   app.addHook('preHandler', async (req, reply) => {
     const access = req.routeOptions.config?.access;
-    if (!access) return reply.code(403).send({ error: 'Forbidden' }); // unreachable: onRoute refuses such routes
+    if (!access) {
+      // Only the not-found handler has no declared access (onRoute refuses any other such route).
+      if (req.is404) return;
+      return reply.code(403).send({ error: 'Forbidden' });
+    }
 
     if (UNSAFE_METHODS.has(req.method)) {
       const isJson = (req.headers['content-type'] ?? '').startsWith('application/json');

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { recordAudit, verifyAudit } from '../../src/platform/audit/audit.ts';
+import { withTransaction } from '../../src/platform/db/pool.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { createUser } from '../support/fixtures.ts';
+import { Client } from '../support/http.ts';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../..');
+let t: TestApp;
+before(async () => { t = await createTestApp(); });
+after(async () => { await t.close(); });
+
+const ctx = { userId: null, role: null, organisationId: null, ip: '127.0.0.1', requestId: 'test' };
+
+/** Tampering needs the append-only triggers out of the way, as an attacker with superuser rights would. */
+async function tamper(sql: string, params: unknown[] = []) {
+  await withTransaction(t.db, async (tx) => {
+    await tx.query('SET LOCAL session_replication_role = replica');
+    await tx.query(sql, params);
+  });
+}
+
+async function cli(...args: string[]) {
+  try {
+    const r = await run(process.execPath, ['--import', 'tsx', 'cli/continuum.ts', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: t.url } });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('audit log', () => {
+  test('sign-in and page reads are recorded with who, role, organisation, IP and request id', async () => {
+    const auditor = await createUser(t.db, 'auditor', { enrolTotp: true });
+    const c = new Client(t.app);
+    await c.signIn(auditor);
+    const page = await c.get('/audit?action=auth.sign-in');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /auth\.sign-in/);
+    const { rows } = await t.db.query(
+      "SELECT action, user_role, organisation_id, ip, request_id FROM audit_log WHERE user_id = $1 ORDER BY id", [auditor.id]);
+    assert.deepEqual(rows.map((r) => r.action), ['auth.password.accepted', 'auth.sign-in', 'audit.list']);
+    assert.equal(rows[2].user_role, 'auditor');
+    assert.equal(rows[2].organisation_id, auditor.organisationId);
+    assert.equal(rows[2].ip, '127.0.0.1');
+    assert.match(rows[2].request_id, /^[0-9a-f-]{36}$/);
+  });
+
+  test('the auditor page filters by date and rejects an impossible date with a clear message', async () => {
+    const auditor = await createUser(t.db, 'auditor', { enrolTotp: true });
+    const c = new Client(t.app);
+    await c.signIn(auditor);
+    const bad = await c.get('/audit?from=2026-02-30');
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /Enter a real date|Enter a date/);
+    const none = await c.get('/audit?to=2000-01-01');
+    assert.match(none.body, /No entries match/);
+  });
+
+  test('entries cannot be updated or deleted through ordinary SQL', async () => {
+    await assert.rejects(t.db.query("UPDATE audit_log SET action = 'x'"), /append-only/);
+    await assert.rejects(t.db.query('DELETE FROM audit_log'), /append-only/);
+  });
+
+  test('many concurrent writers keep every chain intact', async () => {
+    await Promise.all(Array.from({ length: 40 }, (_, i) => withTransaction(t.db, async (tx) => {
+      for (let j = 0; j < 5; j += 1) await recordAudit(tx, ctx, { action: 'test.concurrent', details: { i, j } });
+    })));
+    const result = await verifyAudit(t.db);
+    assert.equal(result.broken, null);
+    const { rows } = await t.db.query("SELECT count(*)::int AS n, count(DISTINCT shard)::int AS shards FROM audit_log WHERE action = 'test.concurrent'");
+    assert.equal(rows[0].n, 200);
+    assert.ok(rows[0].shards > 1, 'writers spread over several chains');
+  });
+
+  test('a rolled-back transaction leaves no entry and no gap', async () => {
+    await assert.rejects(withTransaction(t.db, async (tx) => {
+      await recordAudit(tx, ctx, { action: 'test.rolled-back' });
+      throw new Error('abandon');
+    }));
+    assert.equal((await verifyAudit(t.db)).broken, null);
+  });
+
+  test('verify (command line) passes on an intact log and names the first altered, deleted or truncated entry', async () => {
+    for (let i = 0; i < 20; i += 1) await withTransaction(t.db, (tx) => recordAudit(tx, ctx, { action: 'test.cli', details: { i } }));
+    const ok = await cli('audit', 'verify');
+    assert.equal(ok.code, 0, ok.stderr);
+    const total = (await t.db.query('SELECT count(*)::int AS n FROM audit_log')).rows[0].n;
+    assert.match(ok.stdout, new RegExp(`Checked ${total} audit entries`));
+
+    const victims = (await t.db.query("SELECT id, shard, seq FROM audit_log WHERE action = 'test.cli' ORDER BY id LIMIT 3")).rows;
+    // 1. altered content
+    await tamper("UPDATE audit_log SET details = '{\"i\": 99}' WHERE id = $1", [victims[0].id]);
+    let bad = await cli('audit', 'verify');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, new RegExp(`entry ${victims[0].id} .*altered`));
+    const direct = await verifyAudit(t.db);
+    assert.equal(direct.broken?.id, victims[0].id);
+    await tamper('UPDATE audit_log SET details = $2 WHERE id = $1', [victims[0].id, JSON.stringify({ i: 0 })]);
+    assert.equal((await verifyAudit(t.db)).broken, null, 'restoring the row restores the chain');
+
+    // 2. a deleted entry in the middle of a chain: the next entry in that chain is named
+    const mid = (await t.db.query(
+      'SELECT a.id, a.shard, a.seq FROM audit_log a WHERE EXISTS (SELECT 1 FROM audit_log b WHERE b.shard = a.shard AND b.seq = a.seq + 1) ORDER BY a.id LIMIT 1')).rows[0];
+    const next = (await t.db.query('SELECT id FROM audit_log WHERE shard = $1 AND seq = $2', [mid.shard, mid.seq + 1])).rows[0];
+    await tamper('DELETE FROM audit_log WHERE id = $1', [mid.id]);
+    bad = await cli('audit', 'verify');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, new RegExp(`entry ${next.id} `));
+    assert.match(bad.stderr, /missing/);
+  });
+
+  test('deleting the newest entries of a chain is detected', async () => {
+    const fresh = await createTestApp();
+    try {
+      for (let i = 0; i < 5; i += 1) await withTransaction(fresh.db, (tx) => recordAudit(tx, ctx, { action: 'test.tail' }));
+      const last = (await fresh.db.query('SELECT id, shard FROM audit_log ORDER BY id DESC LIMIT 1')).rows[0];
+      await withTransaction(fresh.db, async (tx) => {
+        await tx.query('SET LOCAL session_replication_role = replica');
+        await tx.query('DELETE FROM audit_log WHERE id = $1', [last.id]);
+      });
+      const result = await verifyAudit(fresh.db);
+      assert.equal(result.broken?.shard, last.shard);
+      assert.match(result.broken!.problem, /last 1 entries are missing/);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
