@@ -11,6 +11,7 @@ import { can, type Permission } from './platform/access/policy.ts';
 import { ROLE_LABELS } from './platform/access/roles.ts';
 import { auditRoutes } from './platform/audit/routes.ts';
 import { authRoutes } from './platform/auth/routes.ts';
+import { calendarRoutes } from './platform/calendar/routes.ts';
 import type { Db } from './platform/db/pool.ts';
 import { draftRoutes } from './platform/drafts/routes.ts';
 import { wantsJson } from './platform/http/context.ts';
@@ -111,6 +112,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   authRoutes(app, db, { idleMinutes: config.sessionIdleMinutes, secureCookies: config.secureCookies });
   draftRoutes(app, db);
   auditRoutes(app, db);
+  calendarRoutes(app);
 
   app.setNotFoundHandler((req, reply) => {
     if (wantsJson(req)) return reply.code(404).send({ error: 'Not Found', message: 'No such resource' });
