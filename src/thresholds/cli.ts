@@ -11,11 +11,23 @@ const USAGE = `usage: frameworks validate [FILE...]
   With no FILE, validates every shipped framework and the shipped cross-walk.
 `;
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
-const err = (line: string) => process.stderr.write(`${line}\n`);
+/** Where output goes; tests pass their own so they need not patch process.stdout. */
+export interface CommandIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
 
-function report(errors: readonly FileError[]): void {
-  for (const e of errors) err(formatFileError(e));
+class Output {
+  constructor(readonly io: CommandIo) {}
+  out(line: string): void {
+    this.io.stdout.write(`${line}\n`);
+  }
+  err(line: string): void {
+    this.io.stderr.write(`${line}\n`);
+  }
+  report(errors: readonly FileError[]): void {
+    for (const e of errors) this.err(formatFileError(e));
+  }
 }
 
 /** A cross-walk file is recognised by its content (it has bands and no levels of its own). */
@@ -31,23 +43,23 @@ interface Outcome {
   crosswalk?: Crosswalk;
 }
 
-async function validateOne(file: string, shown: string): Promise<Outcome> {
+async function validateOne(o: Output, file: string, shown: string): Promise<Outcome> {
   if (await isCrosswalk(file)) {
     const result = await loadCrosswalkFile(file);
     if (!result.ok) {
-      report(result.errors.map((e) => ({ ...e, file: shown })));
+      o.report(result.errors.map((e) => ({ ...e, file: shown })));
       return { ok: false };
     }
-    out(`${shown}: ok (cross-walk: ${result.crosswalk.bands.length} bands, ${result.crosswalk.frameworks.length} frameworks)`);
+    o.out(`${shown}: ok (cross-walk: ${result.crosswalk.bands.length} bands, ${result.crosswalk.frameworks.length} frameworks)`);
     return { ok: true, crosswalk: result.crosswalk };
   }
   const result = await loadFrameworkFile(file);
   if (!result.ok) {
-    report(result.errors.map((e) => ({ ...e, file: shown })));
+    o.report(result.errors.map((e) => ({ ...e, file: shown })));
     return { ok: false };
   }
   const fw = result.framework;
-  out(`${shown}: ok (${fw.indicators.length} indicators, ${fw.rules.length} rules)`);
+  o.out(`${shown}: ok (${fw.indicators.length} indicators, ${fw.rules.length} rules)`);
   return { ok: true, framework: fw };
 }
 
@@ -56,31 +68,31 @@ function display(file: string): string {
   return rel.startsWith('..') ? file : rel;
 }
 
-async function validateShipped(): Promise<number> {
+async function validateShipped(o: Output): Promise<number> {
   let failed = false;
   let files: string[];
   try {
     files = await listShippedFrameworkFiles();
   } catch (e) {
-    err(`cannot list the shipped frameworks: ${e instanceof Error ? e.message : String(e)}`);
+    o.err(`cannot list the shipped frameworks: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
   if (files.length === 0) {
-    err('no shipped framework files found');
+    o.err('no shipped framework files found');
     failed = true;
   }
   const frameworks: Framework[] = [];
   const idFile = new Map<string, string>();
   for (const file of files) {
     const shown = display(file);
-    const outcome = await validateOne(file, shown);
+    const outcome = await validateOne(o, file, shown);
     if (!outcome.ok || !outcome.framework) {
       failed = true;
       continue;
     }
     const other = idFile.get(outcome.framework.id);
     if (other !== undefined) {
-      err(`${shown}: id: framework id "${outcome.framework.id}" is also used by ${other}`);
+      o.err(`${shown}: id: framework id "${outcome.framework.id}" is also used by ${other}`);
       failed = true;
       continue;
     }
@@ -91,7 +103,7 @@ async function validateShipped(): Promise<number> {
   const shownCw = display(SHIPPED_CROSSWALK_FILE);
   const cw = await loadCrosswalkFile(SHIPPED_CROSSWALK_FILE);
   if (!cw.ok) {
-    report(cw.errors.map((e) => ({ ...e, file: shownCw })));
+    o.report(cw.errors.map((e) => ({ ...e, file: shownCw })));
     return 1;
   }
   const mismatches = checkCrosswalkAgainstFrameworks(cw.crosswalk, frameworks, shownCw);
@@ -104,28 +116,32 @@ async function validateShipped(): Promise<number> {
     });
   });
   if (mismatches.length > 0) {
-    report(mismatches);
+    o.report(mismatches);
     return 1;
   }
-  out(`${shownCw}: ok (cross-walk: ${cw.crosswalk.bands.length} bands, ${cw.crosswalk.frameworks.length} frameworks)`);
+  o.out(`${shownCw}: ok (cross-walk: ${cw.crosswalk.bands.length} bands, ${cw.crosswalk.frameworks.length} frameworks)`);
   return failed ? 1 : 0;
 }
 
-export async function frameworksCommand(args: string[]): Promise<number> {
+export async function frameworksCommand(
+  args: string[],
+  streams: CommandIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  const o = new Output(streams);
   const [command, ...rest] = args;
   if (command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE);
+    streams.stdout.write(USAGE);
     return 0;
   }
   if (command !== 'validate') {
-    err(command === undefined ? 'frameworks: missing command' : `frameworks: unknown command "${command}"`);
-    process.stderr.write(USAGE);
+    o.err(command === undefined ? 'frameworks: missing command' : `frameworks: unknown command "${command}"`);
+    streams.stderr.write(USAGE);
     return 2;
   }
-  if (rest.length === 0) return validateShipped();
+  if (rest.length === 0) return validateShipped(o);
   let failed = false;
   for (const file of rest) {
-    const outcome = await validateOne(file, file);
+    const outcome = await validateOne(o, file, file);
     if (!outcome.ok) failed = true;
   }
   return failed ? 1 : 0;
