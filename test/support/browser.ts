@@ -80,9 +80,14 @@ export async function signInInBrowser(page: Page, user: TestUser, now = Date.now
   await page.goto('/sign-in');
   await page.fill('#email', user.email);
   await page.fill('#password', TEST_PASSWORD);
-  await page.click('button:has-text("Sign in")');
+  await clickAndWait(page, 'button:has-text("Sign in")');
   if (page.url().includes('/sign-in/two-factor')) {
     await page.fill('#code', currentTotp(user.totpSecret!, now));
-    await page.click('button:has-text("Continue")');
+    await clickAndWait(page, 'button:has-text("Continue")');
   }
+}
+
+/** Click something that submits a form or follows a link, and wait for the next page to load. */
+export async function clickAndWait(page: Page, selector: string): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), page.click(selector)]);
 }
