@@ -1,5 +1,4 @@
 -- Foundation: partnerships, organisations, users, sessions, sign-in throttling, drafts and the audit log.
-CREATE EXTENSION IF NOT EXISTS pgcrypto;
 
 CREATE TABLE partnerships (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

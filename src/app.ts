@@ -17,6 +17,7 @@ import { draftRoutes } from './platform/drafts/routes.ts';
 import { wantsJson } from './platform/http/context.ts';
 import { preSessionCsrf, registerGuard } from './platform/http/guard.ts';
 import { createViews, GOVUK_DIST } from './platform/http/views.ts';
+import { createFrameworkRegistry } from './thresholds/registry.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -65,6 +66,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   await app.register(formbody);
   await app.register(fastifyStatic, { root: path.join(ROOT, 'public'), serve: false });
 
+  const frameworks = createFrameworkRegistry(db);
   registerGuard(app, db, { idleMinutes: config.sessionIdleMinutes, secureCookies: config.secureCookies });
 
   const views = createViews();

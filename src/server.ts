@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { locateDatabase } from './platform/db/connect.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { createPool } from './platform/db/pool.ts';
+import { loadShippedIntoDatabase } from './thresholds/registry.ts';
 import { describeSignIns, seedDemoIfEmpty, writeSignIns } from './seed/demo.ts';
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
@@ -29,6 +30,8 @@ async function main() {
   try {
     const applied = await migrate(db);
     if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
+    const frameworks = await loadShippedIntoDatabase(db);
+    if (frameworks.length) say(`Loaded threshold frameworks: ${frameworks.join(', ')}`);
     if (config.env !== 'production') {
       const signIns = await seedDemoIfEmpty(db);
       if (signIns) {

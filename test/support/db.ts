@@ -4,6 +4,7 @@ import pg from 'pg';
 import { ensureDatabase } from '../../src/platform/db/connect.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
 import { createPool, type Db } from '../../src/platform/db/pool.ts';
+import { loadShippedIntoDatabase } from '../../src/thresholds/registry.ts';
 
 export interface TestDatabase {
   db: Db;
@@ -23,6 +24,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = await ensureDatabase(server, name);
   const db = createPool(url, 10);
   await migrate(db);
+  await loadShippedIntoDatabase(db);
   return {
     db,
     url,
