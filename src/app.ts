@@ -17,6 +17,7 @@ import { draftRoutes } from './platform/drafts/routes.ts';
 import { wantsJson } from './platform/http/context.ts';
 import { preSessionCsrf, registerGuard } from './platform/http/guard.ts';
 import { createViews, GOVUK_DIST } from './platform/http/views.ts';
+import { frameworkAdminRoutes } from './thresholds/admin-routes.ts';
 import { createFrameworkRegistry } from './thresholds/registry.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,6 +38,7 @@ const NAVIGATION: { href: string; text: string; permission: Permission | 'public
   { href: '/', text: 'Home', permission: 'home:view' },
   { href: '/thresholds', text: 'Thresholds of need', permission: 'public' },
   { href: '/audit', text: 'Audit log', permission: 'audit:read' },
+  { href: '/admin/frameworks', text: 'Frameworks', permission: 'frameworks:manage' },
   { href: '/account', text: 'Your account', permission: 'account:manage' },
 ];
 
@@ -115,6 +117,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   draftRoutes(app, db);
   auditRoutes(app, db);
   calendarRoutes(app);
+  frameworkAdminRoutes(app, db, frameworks);
 
   app.setNotFoundHandler((req, reply) => {
     if (wantsJson(req)) return reply.code(404).send({ error: 'Not Found', message: 'No such resource' });

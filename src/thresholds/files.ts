@@ -66,6 +66,11 @@ export async function readDataFile(file: string): Promise<ParsedFile> {
   return ext === '.json' ? parseJson(text, file) : parseYaml(text, file);
 }
 
+/** Parses text that was typed or pasted rather than read from a file: JSON when it starts with "{", else YAML. */
+export function parseDataText(text: string, name: string): ParsedFile {
+  return text.trimStart().startsWith('{') ? parseJson(text, name) : parseYaml(text, name);
+}
+
 function parseJson(text: string, file: string): ParsedFile {
   try {
     return { ok: true, data: JSON.parse(text) as unknown, lineOf: noLines };

@@ -5,7 +5,7 @@ import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { conditionSchema, frameworkSchema, type Condition, type Framework } from './schema.ts';
-import { readDataFile, toFileErrors, zodIssues, type FileError, type Issue, type PathSegment } from './files.ts';
+import { parseDataText, readDataFile, toFileErrors, zodIssues, type FileError, type Issue, type PathSegment } from './files.ts';
 
 export type { FileError } from './files.ts';
 
@@ -229,6 +229,14 @@ export async function loadFrameworkFile(path: string): Promise<ValidationResult>
   if (!read.ok) return read;
   const result = validate(read.data);
   return result.ok ? result : { ok: false, errors: toFileErrors(result.issues, path, read.lineOf) };
+}
+
+/** Validates framework text pasted into a form (YAML or JSON). */
+export function validateFrameworkText(text: string, name: string): ValidationResult {
+  const read = parseDataText(text, name);
+  if (!read.ok) return read;
+  const result = validate(read.data);
+  return result.ok ? result : { ok: false, errors: toFileErrors(result.issues, name, read.lineOf) };
 }
 
 /** The folder holding the frameworks shipped with Continuum. */
