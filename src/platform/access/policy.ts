@@ -9,19 +9,30 @@ export const PERMISSIONS = [
   'users:manage',
   'frameworks:manage',
   'drafts:own',
+  'notifications:own',
+  /** find children and see their records, within the organisations that know them */
+  'children:view',
+  'children:edit',
+  'concerns:raise',
+  /** the DSL's queue: assess, decide, create tasks */
+  'concerns:triage',
+  'chronology:view',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const EVERYONE: Permission[] = ['home:view', 'account:manage', 'drafts:own'];
+const EVERYONE: Permission[] = ['home:view', 'account:manage', 'drafts:own', 'notifications:own'];
+/** Anyone who works with children can record a worry about one. */
+const RECORDS_CONCERNS: Permission[] = ['children:view', 'children:edit', 'concerns:raise'];
+const SAFEGUARDING_LEAD: Permission[] = [...RECORDS_CONCERNS, 'concerns:triage', 'chronology:view'];
 
 const GRANTS: Record<Role, Permission[]> = {
-  practitioner: [...EVERYONE],
-  dsl: [...EVERYONE],
-  deputy_dsl: [...EVERYONE],
+  practitioner: [...EVERYONE, ...RECORDS_CONCERNS],
+  dsl: [...EVERYONE, ...SAFEGUARDING_LEAD],
+  deputy_dsl: [...EVERYONE, ...SAFEGUARDING_LEAD],
   front_door_worker: [...EVERYONE],
   front_door_manager: [...EVERYONE],
-  line_manager: [...EVERYONE],
-  workforce_admin: [...EVERYONE],
+  line_manager: [...EVERYONE, ...RECORDS_CONCERNS],
+  workforce_admin: [...EVERYONE, ...RECORDS_CONCERNS],
   auditor: [...EVERYONE, 'audit:read'],
   system_admin: [...EVERYONE, 'users:manage', 'frameworks:manage'],
 };
@@ -40,4 +51,43 @@ export function can(principal: Principal | null, permission: Permission): boolea
 
 export function permissionsOf(role: Role): readonly Permission[] {
   return GRANTS[role] ?? [];
+}
+
+// ---- record-level rules: who may see or act on a particular record ----
+
+const LEADS: ReadonlySet<Role> = new Set<Role>(['dsl', 'deputy_dsl']);
+
+/** A child's record is visible to the organisations that know the child (see child_organisations). */
+export function canSeeChild(p: Principal | null, childOrganisationIds: readonly string[]): boolean {
+  return !!p && can(p, 'children:view') && childOrganisationIds.includes(p.organisationId);
+}
+
+export interface ConcernFacts {
+  organisationId: string;
+  raisedBy: string;
+  /** routed to a restricted record (an allegation against someone who works with children) */
+  restricted: boolean;
+}
+
+/**
+ * Practitioners see the concerns they raised; the organisation's DSL and deputies see all of its concerns.
+ * A restricted (LADO) record is seen only by the DSL and the organisation's workforce admin, who handles HR.
+ */
+export function canSeeConcern(p: Principal | null, c: ConcernFacts): boolean {
+  if (!p) return false;
+  if (p.organisationId !== c.organisationId) return false;
+  if (c.restricted) return p.role === 'dsl' || p.role === 'workforce_admin';
+  if (LEADS.has(p.role)) return true;
+  return c.raisedBy === p.userId && can(p, 'concerns:raise');
+}
+
+/** Only the organisation's DSL and deputies assess and decide; a restricted record only by the DSL. */
+export function canTriageConcern(p: Principal | null, c: ConcernFacts): boolean {
+  if (!p || p.organisationId !== c.organisationId || !can(p, 'concerns:triage')) return false;
+  return c.restricted ? p.role === 'dsl' : LEADS.has(p.role);
+}
+
+/** Restricted chronology entries (LADO) are shown only to those who may see restricted concerns. */
+export function canSeeRestricted(p: Principal | null, organisationId: string): boolean {
+  return !!p && p.organisationId === organisationId && (p.role === 'dsl' || p.role === 'workforce_admin');
 }

@@ -1,0 +1,31 @@
+// Events are what happened in a child's life or case; the chronology is a query over them.
+// Domain operations write their event in the same transaction as the change it describes.
+import type { Queryable } from '../platform/db/pool.ts';
+
+export const EVENT_TYPES = ['concern', 'amendment', 'assessment', 'decision', 'task', 'significant_event', 'record'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface NewEvent {
+  childId: string;
+  organisationId: string;
+  type: EventType;
+  occurredAt: Date;
+  recordedBy: string | null;
+  /** one line for the chronology, e.g. "Concern raised by Amira Hassan (Riverside Primary School)" */
+  summary: string;
+  detail?: Record<string, unknown>;
+  sourceType?: string;
+  sourceId?: string;
+  significant?: boolean;
+  restricted?: boolean;
+}
+
+export async function recordEvent(db: Queryable, e: NewEvent): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO events (child_id, organisation_id, type, occurred_at, recorded_by, summary, detail, source_type, source_id, significant, restricted)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+    [e.childId, e.organisationId, e.type, e.occurredAt, e.recordedBy, e.summary, JSON.stringify(e.detail ?? {}),
+      e.sourceType ?? null, e.sourceId ?? null, e.significant ?? false, e.restricted ?? false],
+  );
+  return rows[0]!.id;
+}
