@@ -16,6 +16,7 @@ import type { Db } from './platform/db/pool.ts';
 import { draftRoutes } from './platform/drafts/routes.ts';
 import { wantsJson } from './platform/http/context.ts';
 import { preSessionCsrf, registerGuard } from './platform/http/guard.ts';
+import { openApiRoutes } from './platform/http/openapi.ts';
 import { createViews, GOVUK_DIST } from './platform/http/views.ts';
 import { frameworkAdminRoutes } from './thresholds/admin-routes.ts';
 import { createFrameworkRegistry } from './thresholds/registry.ts';
@@ -118,6 +119,8 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   auditRoutes(app, db);
   calendarRoutes(app);
   frameworkAdminRoutes(app, db, frameworks);
+  // Each domain's /api/v1 paths, documented in one OpenAPI document.
+  openApiRoutes(app, []);
 
   app.setNotFoundHandler((req, reply) => {
     if (wantsJson(req)) return reply.code(404).send({ error: 'Not Found', message: 'No such resource' });
