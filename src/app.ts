@@ -20,6 +20,7 @@ import { openApiRoutes } from './platform/http/openapi.ts';
 import { createViews, GOVUK_DIST } from './platform/http/views.ts';
 import { frameworkAdminRoutes } from './thresholds/admin-routes.ts';
 import { createFrameworkRegistry } from './thresholds/registry.ts';
+import { thresholdOpenApiPaths, thresholdRoutes } from './thresholds/routes.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -119,8 +120,9 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   auditRoutes(app, db);
   calendarRoutes(app);
   frameworkAdminRoutes(app, db, frameworks);
+  thresholdRoutes(app, frameworks);
   // Each domain's /api/v1 paths, documented in one OpenAPI document.
-  openApiRoutes(app, []);
+  openApiRoutes(app, [thresholdOpenApiPaths]);
 
   app.setNotFoundHandler((req, reply) => {
     if (wantsJson(req)) return reply.code(404).send({ error: 'Not Found', message: 'No such resource' });
