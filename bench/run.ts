@@ -1,0 +1,167 @@
+// `npm run bench`: Continuum under load on the large dataset, beside PostgreSQL's own baseline.
+// Starts (or reuses) a database with the scale dataset, runs the service in its own process, drives it with
+// 50 concurrent users per scenario, and prints p50/p95/p99 latency and throughput; then pgbench -N on the
+// same server, so the write path can be stated as a fraction of what PostgreSQL alone does.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import { loadConfig } from '../src/config.ts';
+import { createSession } from '../src/platform/auth/sessions.ts';
+import { ensureDatabase, locateDatabase } from '../src/platform/db/connect.ts';
+import { freePort } from '../src/platform/db/embedded.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
+import { createPool } from '../src/platform/db/pool.ts';
+import { LARGE_PARTNERSHIP_SLUG, largeDatasetExists, seedLargeDataset } from '../src/seed/large.ts';
+import { loadShippedIntoDatabase } from '../src/thresholds/registry.ts';
+
+const run = promisify(execFile);
+const say = (s: string) => process.stdout.write(`${s}\n`);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SCALE = {
+  organisations: Number(process.env.BENCH_ORGANISATIONS ?? 200),
+  children: Number(process.env.BENCH_CHILDREN ?? 100_000),
+  concerns: Number(process.env.BENCH_CONCERNS ?? 500_000),
+};
+
+interface Actor { cookie: string; csrf: string; children: string[] }
+interface Figures { name: string; requests: number; errors: number; rps: number; p50: number; p95: number; p99: number; firstError?: string }
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function scenario(name: string, base: string, actors: Actor[], make: (a: Actor) => { method?: 'GET' | 'POST'; path: string; body?: unknown }): Promise<Figures> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let finish: (r: autocannon.Result) => void = () => undefined;
+  let fail: (e: unknown) => void = () => undefined;
+  const done = new Promise<autocannon.Result>((resolve, reject) => { finish = resolve; fail = reject; });
+  const instance = autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [{
+      setupRequest: (req) => {
+        const actor = actors[Math.floor(Math.random() * actors.length)]!;
+        const r = make(actor);
+        return {
+          ...req, method: r.method ?? 'GET', path: r.path,
+          headers: { cookie: actor.cookie, 'x-csrf-token': actor.csrf, accept: 'application/json', ...(r.body ? { 'content-type': 'application/json' } : {}) },
+          body: r.body ? JSON.stringify(r.body) : undefined,
+        };
+      },
+    }],
+  }, (error, result) => (error ? fail(error) : finish(result)));
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    latencies.push(responseTime);
+    if (statusCode >= 300) {
+      errors += 1;
+      firstError ??= `HTTP ${statusCode}`;
+    }
+  });
+  const result = await done;
+  latencies.sort((a, b) => a - b);
+  return { name, requests: latencies.length, errors: errors + result.errors, rps: latencies.length / SECONDS, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), firstError };
+}
+
+async function pgbenchBaseline(serverUrl: string): Promise<number | null> {
+  const pgbench = ['/usr/bin/pgbench', '/usr/lib/postgresql/15/bin/pgbench'].find((p) => existsSync(p));
+  if (!pgbench) {
+    say('pgbench not found (apt-get install postgresql-client): no baseline.');
+    return null;
+  }
+  const url = await ensureDatabase(serverUrl, 'pgbench_baseline');
+  await run(pgbench, ['-i', '-s', '10', '-q', url], { maxBuffer: 1 << 24 });
+  const { stdout } = await run(pgbench, ['-N', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), url], { maxBuffer: 1 << 24 });
+  const tps = /tps = ([\d.]+)/.exec(stdout);
+  return tps ? Number(tps[1]) : null;
+}
+
+async function main() {
+  const config = loadConfig({ ...process.env, DATA_DIR: process.env.BENCH_DATA_DIR ?? '.bench-data' });
+  const location = await locateDatabase(config, { log: () => undefined });
+  const db = createPool(location.url, 4);
+  let server: ReturnType<typeof spawn> | undefined;
+  try {
+    await migrate(db);
+    await loadShippedIntoDatabase(db);
+    if (!(await largeDatasetExists(db))) {
+      say(`Seeding the scale dataset (${SCALE.organisations} organisations, ${SCALE.children} children, ${SCALE.concerns} concerns + events) …`);
+      await seedLargeDataset(db, SCALE, say);
+    }
+    const counts = (await db.query(`SELECT (SELECT count(*) FROM children) AS children, (SELECT count(*) FROM concerns) AS concerns,
+      (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM organisations) AS organisations`)).rows[0];
+    say(`Dataset: ${counts.organisations} organisations, ${counts.children} children, ${counts.concerns} concerns, ${counts.events} events.`);
+
+    // Sessions for 50 organisations' DSLs and practitioners, created directly: this measures the service, not sign-in.
+    const orgs = (await db.query<{ id: string; dsl: string; practitioner: string }>(
+      `SELECT o.id, (SELECT id FROM users WHERE organisation_id = o.id AND role = 'dsl' LIMIT 1) AS dsl,
+              (SELECT id FROM users WHERE organisation_id = o.id AND role = 'practitioner' LIMIT 1) AS practitioner
+         FROM organisations o JOIN partnerships p ON p.id = o.partnership_id WHERE p.slug = $1 ORDER BY o.name LIMIT 50`,
+      [LARGE_PARTNERSHIP_SLUG])).rows;
+    const actorFor = async (userId: string, orgId: string): Promise<Actor> => {
+      const token = await createSession(db, userId, { ip: '127.0.0.1', idleMinutes: 240, secondFactorDone: true });
+      const csrf = (await db.query<{ csrf_token: string }>('SELECT csrf_token FROM sessions WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1', [userId])).rows[0]!.csrf_token;
+      const children = (await db.query<{ child_id: string }>('SELECT child_id FROM child_organisations WHERE organisation_id = $1 LIMIT 100', [orgId])).rows.map((r) => r.child_id);
+      return { cookie: `continuum_session=${token}`, csrf, children };
+    };
+    const dsls = await Promise.all(orgs.map((o) => actorFor(o.dsl, o.id)));
+    const practitioners = await Promise.all(orgs.map((o) => actorFor(o.practitioner, o.id)));
+
+    const port = await freePort();
+    server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, DATABASE_URL: location.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i += 1) {
+      if ((await fetch(`${base}/health`).catch(() => null))?.ok) break;
+      if (i > 120) throw new Error('the service did not start');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+
+    const names = ['Jaden Smyth', 'Olivia Jones', 'Amelia Wiliams', 'Noah Taylor', 'Isla Browne', 'Mohammed Khan', 'Ava Smith-Jones', 'Leo Davies'];
+    const pick = <T,>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+    const results: Figures[] = [];
+    say(`\nEach scenario: ${CONNECTIONS} concurrent users for ${SECONDS} s.`);
+    for (const [name, actors, make] of [
+      ['search for a person', practitioners, () => ({ path: `/api/v1/children?name=${encodeURIComponent(pick(names))}` })],
+      ['open the triage queue', dsls, () => ({ path: '/api/v1/triage' })],
+      ['open a chronology', dsls, (a: Actor) => ({ path: `/api/v1/children/${pick(a.children)}/chronology` })],
+      ['submit a concern', practitioners, (a: Actor) => ({
+        method: 'POST' as const, path: '/api/v1/concerns',
+        body: { childId: pick(a.children), whatHappened: 'Child arrived with a bruise on the cheek and said a parent hit them.', childsWords: 'Mum slapped me', categories: ['physical_abuse'], immediateDanger: false, toldDslInPerson: false },
+      })],
+    ] as [string, Actor[], (a: Actor) => { method?: 'GET' | 'POST'; path: string; body?: unknown }][]) {
+      const figures = await scenario(name, base, actors, make);
+      results.push(figures);
+      say(`  ${name}: done`);
+    }
+
+    const tps = await pgbenchBaseline(location.url.replace(/\/[^/]*$/, '/postgres'));
+    const submit = results.find((r) => r.name === 'submit a concern')!;
+    say('\n| scenario | requests | throughput (req/s) | p50 ms | p95 ms | p99 ms | errors |');
+    say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of results) {
+      say(`| ${r.name} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ''} |`);
+    }
+    if (tps) {
+      say(`| pgbench -N baseline (${CONNECTIONS} clients) | | ${tps.toFixed(0)} tps | | | | |`);
+      say(`\nConcern submissions: ${submit.rps.toFixed(0)}/s = ${((submit.rps / tps) * 100).toFixed(0)}% of the pgbench -N baseline.`);
+    }
+  } finally {
+    server?.kill('SIGTERM');
+    await db.end();
+    if (server) await new Promise((r) => server!.once('exit', r));
+    await location.embedded?.stop();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench: ${(error as Error).message}\n`);
+  process.exit(1);
+});
