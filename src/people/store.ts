@@ -1,0 +1,360 @@
+// SQL for children, the names and addresses they have had, the people around them and the professionals
+// involved. Every function takes the caller's connection, so it runs inside the caller's transaction.
+import type { Queryable } from '../platform/db/pool.ts';
+import type { AddressInput, HouseholdAdultInput, NewChildInput, ProfessionalInput, StatusFlag } from './validation.ts';
+
+/** Fields of the children table as the domain names them, with their columns. */
+export const CHILD_COLUMNS = {
+  firstName: 'first_name',
+  middleNames: 'middle_names',
+  lastName: 'last_name',
+  knownAs: 'known_as',
+  dateOfBirth: 'date_of_birth',
+  expectedDueDate: 'expected_due_date',
+  sex: 'sex',
+  gender: 'gender',
+  ethnicity: 'ethnicity',
+  firstLanguage: 'first_language',
+  religion: 'religion',
+  interpreterNeeded: 'interpreter_needed',
+  communicationNeeds: 'communication_needs',
+  senStatus: 'sen_status',
+  disability: 'disability',
+  schoolOrSetting: 'school_or_setting',
+  nhsNumber: 'nhs_number',
+  upn: 'upn',
+  childProtectionPlan: 'child_protection_plan',
+  childInNeed: 'child_in_need',
+  lookedAfter: 'looked_after',
+  ehcp: 'ehcp',
+  youngCarer: 'young_carer',
+  privatelyFostered: 'privately_fostered',
+} as const;
+export type ChildField = keyof typeof CHILD_COLUMNS;
+export const CHILD_FIELDS = Object.keys(CHILD_COLUMNS) as ChildField[];
+
+export interface ChildName { id: number; kind: 'legal' | 'known_as' | 'alias' | 'previous'; firstName: string; lastName: string }
+export interface ChildAddress {
+  id: number; line1: string; line2: string | null; town: string | null; postcode: string | null;
+  fromDate: string | null; toDate: string | null; current: boolean;
+}
+
+export interface ChildRecord {
+  id: string;
+  partnershipId: string;
+  firstName: string;
+  middleNames: string | null;
+  lastName: string;
+  knownAs: string | null;
+  dateOfBirth: string | null;
+  expectedDueDate: string | null;
+  sex: string | null;
+  gender: string | null;
+  ethnicity: string | null;
+  firstLanguage: string | null;
+  religion: string | null;
+  interpreterNeeded: boolean;
+  communicationNeeds: string | null;
+  senStatus: string | null;
+  disability: string | null;
+  schoolOrSetting: string | null;
+  nhsNumber: string | null;
+  upn: string | null;
+  childProtectionPlan: boolean;
+  childInNeed: boolean;
+  lookedAfter: boolean;
+  ehcp: boolean;
+  youngCarer: boolean;
+  privatelyFostered: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  /** the organisations that know the child, and so may see the record */
+  organisationIds: string[];
+  names: ChildName[];
+  addresses: ChildAddress[];
+}
+export type ChildFlags = Pick<ChildRecord, StatusFlag>;
+
+const CHILD_SELECT = `SELECT c.id, c.partnership_id AS "partnershipId", c.created_at AS "createdAt", c.updated_at AS "updatedAt",
+  ${Object.entries(CHILD_COLUMNS).map(([k, col]) => `c.${col} AS "${k}"`).join(', ')},
+  coalesce((SELECT array_agg(co.organisation_id) FROM child_organisations co WHERE co.child_id = c.id), '{}') AS "organisationIds"
+  FROM children c`;
+
+export async function childOrganisationIds(db: Queryable, childId: string): Promise<string[]> {
+  const { rows } = await db.query<{ organisation_id: string }>('SELECT organisation_id FROM child_organisations WHERE child_id = $1', [childId]);
+  return rows.map((r) => r.organisation_id);
+}
+
+export async function loadChild(db: Queryable, childId: string): Promise<ChildRecord | null> {
+  const { rows } = await db.query<Omit<ChildRecord, 'names' | 'addresses'>>(`${CHILD_SELECT} WHERE c.id = $1`, [childId]);
+  const child = rows[0];
+  if (!child) return null;
+  const names = await db.query<ChildName>(
+    `SELECT id, kind, first_name AS "firstName", last_name AS "lastName" FROM child_names WHERE child_id = $1
+      ORDER BY array_position(ARRAY['legal','known_as','alias','previous'], kind), id`, [childId]);
+  const addresses = await db.query<ChildAddress>(
+    `SELECT id, line1, line2, town, postcode, from_date AS "fromDate", to_date AS "toDate", to_date IS NULL AS current
+       FROM child_addresses WHERE child_id = $1 ORDER BY (to_date IS NULL) DESC, from_date DESC NULLS LAST, id DESC`, [childId]);
+  return { ...child, names: names.rows, addresses: addresses.rows };
+}
+
+export async function insertChild(db: Queryable, partnershipId: string, createdBy: string, input: NewChildInput): Promise<string> {
+  const cols = CHILD_FIELDS.map((f) => CHILD_COLUMNS[f]);
+  const values = CHILD_FIELDS.map((f) => input[f] ?? (typeof input[f] === 'boolean' ? false : null));
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO children (partnership_id, created_by, ${cols.join(', ')})
+     VALUES ($1, $2, ${cols.map((_, i) => `$${i + 3}`).join(', ')}) RETURNING id`,
+    [partnershipId, createdBy, ...values],
+  );
+  return rows[0]!.id;
+}
+
+/** Writes only the given fields; returns the fields whose stored value actually changed. */
+export async function updateChildFields(db: Queryable, childId: string, changes: Partial<Record<ChildField, unknown>>): Promise<ChildField[]> {
+  const fields = (Object.keys(changes) as ChildField[]).filter((f) => f in CHILD_COLUMNS && changes[f] !== undefined);
+  if (!fields.length) return [];
+  const before = await db.query<Record<string, unknown>>(
+    `SELECT ${fields.map((f) => `${CHILD_COLUMNS[f]}::text AS "${f}"`).join(', ')} FROM children WHERE id = $1 FOR UPDATE`, [childId]);
+  const old = before.rows[0] ?? {};
+  const asText = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'boolean' ? String(v) : String(v));
+  const changed = fields.filter((f) => asText(old[f]) !== asText(changes[f]));
+  if (!changed.length) return [];
+  await db.query(
+    `UPDATE children SET ${changed.map((f, i) => `${CHILD_COLUMNS[f]} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`,
+    [childId, ...changed.map((f) => changes[f])],
+  );
+  return changed;
+}
+
+export async function insertName(db: Queryable, childId: string, kind: ChildName['kind'], firstName: string, lastName: string): Promise<void> {
+  await db.query('INSERT INTO child_names (child_id, kind, first_name, last_name) VALUES ($1, $2, $3, $4)', [childId, kind, firstName, lastName]);
+}
+
+export async function deleteNames(db: Queryable, childId: string, kind: ChildName['kind']): Promise<void> {
+  await db.query('DELETE FROM child_names WHERE child_id = $1 AND kind = $2', [childId, kind]);
+}
+
+export async function insertAddress(db: Queryable, childId: string, a: AddressInput): Promise<void> {
+  await db.query(
+    'INSERT INTO child_addresses (child_id, line1, line2, town, postcode, from_date) VALUES ($1, $2, $3, $4, $5, $6)',
+    [childId, a.line1, a.line2 ?? null, a.town ?? null, a.postcode ?? null, a.fromDate ?? null],
+  );
+}
+
+/** The current address becomes a previous one, ending on the day before the next began (or today). */
+export async function endCurrentAddresses(db: Queryable, childId: string, onDate: string): Promise<void> {
+  await db.query(
+    'UPDATE child_addresses SET to_date = greatest($2::date, coalesce(from_date, $2::date)) WHERE child_id = $1 AND to_date IS NULL',
+    [childId, onDate]);
+}
+
+export async function linkOrganisation(db: Queryable, childId: string, organisationId: string): Promise<void> {
+  await db.query('INSERT INTO child_organisations (child_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [childId, organisationId]);
+}
+
+export async function insertPerson(db: Queryable, partnershipId: string, p: HouseholdAdultInput): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO people (partnership_id, first_name, last_name, date_of_birth, phone, address, notes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [partnershipId, p.firstName, p.lastName, p.dateOfBirth ?? null, p.phone ?? null, p.address ?? null, p.notes ?? null],
+  );
+  return rows[0]!.id;
+}
+
+export async function insertHouseholdMember(db: Queryable, m: {
+  childId: string; personId?: string | null; relatedChildId?: string | null; relationship: string;
+  parentalResponsibility: boolean; livesWithChild: boolean; significantAdult: boolean;
+}): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO household_members (child_id, person_id, related_child_id, relationship, parental_responsibility, lives_with_child, significant_adult)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [m.childId, m.personId ?? null, m.relatedChildId ?? null, m.relationship, m.parentalResponsibility, m.livesWithChild, m.significantAdult],
+  );
+  return rows[0]!.id;
+}
+
+export interface HouseholdPerson {
+  memberId: number;
+  personId: string;
+  firstName: string;
+  lastName: string;
+  dateOfBirth: string | null;
+  phone: string | null;
+  address: string | null;
+  relationship: string;
+  parentalResponsibility: boolean;
+  livesWithChild: boolean;
+  significantAdult: boolean;
+}
+
+export interface SiblingLink {
+  memberId: number;
+  childId: string;
+  relationship: string;
+  livesWithChild: boolean;
+  /** recorded from the other child's record (the link is shown from both) */
+  reverse: boolean;
+}
+
+export async function listHouseholdPeople(db: Queryable, childId: string): Promise<HouseholdPerson[]> {
+  const { rows } = await db.query<HouseholdPerson>(
+    `SELECT hm.id AS "memberId", p.id AS "personId", p.first_name AS "firstName", p.last_name AS "lastName",
+            p.date_of_birth AS "dateOfBirth", p.phone, p.address, hm.relationship,
+            hm.parental_responsibility AS "parentalResponsibility", hm.lives_with_child AS "livesWithChild",
+            hm.significant_adult AS "significantAdult"
+       FROM household_members hm JOIN people p ON p.id = hm.person_id
+      WHERE hm.child_id = $1 ORDER BY hm.parental_responsibility DESC, hm.id`, [childId]);
+  return rows;
+}
+
+/** Sibling links in both directions: those recorded on this child and those recorded on the other child. */
+export async function listSiblingLinks(db: Queryable, childId: string): Promise<SiblingLink[]> {
+  const { rows } = await db.query<SiblingLink>(
+    `SELECT id AS "memberId", related_child_id AS "childId", relationship, lives_with_child AS "livesWithChild", false AS reverse
+       FROM household_members WHERE child_id = $1 AND related_child_id IS NOT NULL
+     UNION ALL
+     SELECT id, child_id, relationship, lives_with_child, true
+       FROM household_members WHERE related_child_id = $1
+     ORDER BY 1`, [childId]);
+  // One link per other child, preferring the one recorded on this child's record.
+  const seen = new Map<string, SiblingLink>();
+  for (const r of rows) if (!seen.has(r.childId) || (!r.reverse && seen.get(r.childId)!.reverse)) seen.set(r.childId, r);
+  return [...seen.values()];
+}
+
+export async function siblingLinkExists(db: Queryable, a: string, b: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM household_members WHERE (child_id = $1 AND related_child_id = $2) OR (child_id = $2 AND related_child_id = $1) LIMIT 1`, [a, b]);
+  return rows.length > 0;
+}
+
+/** Names of the given children (for showing siblings the viewer may see). */
+export async function childSummaries(db: Queryable, ids: string[]) {
+  if (!ids.length) return [];
+  const { rows } = await db.query<{ id: string; firstName: string; lastName: string; knownAs: string | null; dateOfBirth: string | null; expectedDueDate: string | null; organisationIds: string[] }>(
+    `SELECT c.id, c.first_name AS "firstName", c.last_name AS "lastName", c.known_as AS "knownAs", c.date_of_birth AS "dateOfBirth",
+            c.expected_due_date AS "expectedDueDate",
+            coalesce((SELECT array_agg(co.organisation_id) FROM child_organisations co WHERE co.child_id = c.id), '{}') AS "organisationIds"
+       FROM children c WHERE c.id = ANY($1::uuid[])`, [ids]);
+  return rows;
+}
+
+export interface Professional { id: number; name: string; role: string; organisation: string | null; phone: string | null; email: string | null }
+
+export async function insertProfessional(db: Queryable, childId: string, p: ProfessionalInput): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    'INSERT INTO child_professionals (child_id, name, role, organisation, phone, email) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+    [childId, p.name, p.role, p.organisation ?? null, p.phone ?? null, p.email ?? null]);
+  return rows[0]!.id;
+}
+
+export async function listProfessionals(db: Queryable, childId: string): Promise<Professional[]> {
+  const { rows } = await db.query<Professional>(
+    'SELECT id, name, role, organisation, phone, email FROM child_professionals WHERE child_id = $1 ORDER BY id', [childId]);
+  return rows;
+}
+
+// ---- search ----
+
+export interface SearchCandidateRow {
+  id: string;
+  firstName: string;
+  lastName: string;
+  knownAs: string | null;
+  dateOfBirth: string | null;
+  expectedDueDate: string | null;
+  nhsNumber: string | null;
+  nameSimilarity: number | null;
+  firstNamePhonetic: boolean | null;
+  lastNamePhonetic: boolean | null;
+  postcodeKeys: string[] | null;
+  postcode: string | null;
+}
+
+/** Double metaphone codes (primary and alternate) of each word, for the phonetic indexes. */
+export async function phoneticCodes(db: Queryable, words: string[]): Promise<string[]> {
+  if (!words.length) return [];
+  const { rows } = await db.query<{ code: string }>(
+    `SELECT DISTINCT code FROM unnest($1::text[]) w, LATERAL (VALUES (dmetaphone(w)), (dmetaphone_alt(w))) v(code) WHERE code <> ''`, [words]);
+  return rows.map((r) => r.code);
+}
+
+export interface CandidateQuery {
+  organisationId: string;
+  partnershipId: string;
+  /** lower-case name as typed */
+  name: string | null;
+  /** phonetic codes of the name's words */
+  codes: string[];
+  /** one word typed: a phonetic match on the first or the last name is enough */
+  singleWord: boolean;
+  datesOfBirth: string[];
+  dateOfBirth: string | null;
+  postcodeKey: string | null;
+  postcodeOutwardOnly: boolean;
+  nhsNumber: string | null;
+  limit: number;
+}
+
+/**
+ * Children the organisation knows who match any one of the criteria, with the facts the scorer needs.
+ * Each branch of the union is served by an index: trigram (GIN) on names, double metaphone on first and
+ * last names, date of birth, postcode, NHS number. Visibility is joined last, on child_organisations' key.
+ */
+export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<SearchCandidateRow[]> {
+  const params: unknown[] = [q.organisationId];
+  const p = (v: unknown) => { params.push(v); return `$${params.length}`; };
+  const branches: string[] = [];
+  let nameParam = 'NULL::text';
+  let codesParam = "'{}'::text[]";
+  if (q.name) {
+    nameParam = p(q.name);
+    branches.push(`SELECT child_id FROM child_names WHERE full_name % ${nameParam} OR ${nameParam} <% full_name`);
+    if (q.codes.length) {
+      codesParam = `${p(q.codes)}::text[]`;
+      branches.push(`SELECT child_id FROM child_names WHERE dmetaphone(first_name) = ANY(${codesParam}) ${q.singleWord ? 'OR' : 'AND'} dmetaphone(last_name) = ANY(${codesParam})`);
+    }
+  }
+  if (q.datesOfBirth.length) {
+    branches.push(`SELECT id FROM children WHERE partnership_id = ${p(q.partnershipId)} AND date_of_birth = ANY(${p(q.datesOfBirth)}::date[])`);
+  }
+  if (q.dateOfBirth) {
+    // An unborn child's record, found by a date of birth near the expected due date.
+    const d = p(q.dateOfBirth);
+    branches.push(`SELECT c.id FROM child_organisations co JOIN children c ON c.id = co.child_id
+      WHERE co.organisation_id = $1 AND c.expected_due_date BETWEEN ${d}::date - 42 AND ${d}::date + 42`);
+  }
+  if (q.postcodeKey) {
+    const k = p(q.postcodeKey);
+    branches.push(q.postcodeOutwardOnly
+      ? `SELECT child_id FROM child_addresses WHERE postcode_key >= ${k} AND postcode_key <= ${k} || 'ZZZ'
+           AND length(postcode_key) = length(${k}) + 3 AND left(postcode_key, length(${k})) = ${k}`
+      : `SELECT child_id FROM child_addresses WHERE postcode_key = ${k}`);
+  }
+  if (q.nhsNumber) branches.push(`SELECT id FROM children WHERE nhs_number = ${p(q.nhsNumber)}`);
+  if (!branches.length) return [];
+  const limit = p(q.limit);
+  const { rows } = await db.query<SearchCandidateRow>(
+    `WITH candidates(child_id) AS (${branches.join('\nUNION\n')})
+     SELECT c.id, c.first_name AS "firstName", c.last_name AS "lastName", c.known_as AS "knownAs",
+            c.date_of_birth AS "dateOfBirth", c.expected_due_date AS "expectedDueDate", c.nhs_number AS "nhsNumber",
+            n.sim AS "nameSimilarity", n.first_ph AS "firstNamePhonetic", n.last_ph AS "lastNamePhonetic",
+            a.keys AS "postcodeKeys", a.current AS postcode
+       FROM candidates x
+       JOIN child_organisations co ON co.child_id = x.child_id AND co.organisation_id = $1
+       JOIN children c ON c.id = x.child_id
+       LEFT JOIN LATERAL (
+         SELECT max(greatest(similarity(cn.full_name, ${nameParam}), word_similarity(${nameParam}, cn.full_name)))::float8 AS sim,
+                bool_or(dmetaphone(cn.first_name) = ANY(${codesParam})) AS first_ph,
+                bool_or(dmetaphone(cn.last_name) = ANY(${codesParam})) AS last_ph
+           FROM child_names cn WHERE cn.child_id = c.id) n ON true
+       LEFT JOIN LATERAL (
+         SELECT array_agg(ca.postcode_key) FILTER (WHERE ca.postcode_key <> '') AS keys,
+                (array_agg(ca.postcode ORDER BY (ca.to_date IS NULL) DESC, ca.from_date DESC NULLS LAST, ca.id DESC))[1] AS current
+           FROM child_addresses ca WHERE ca.child_id = c.id) a ON true
+      ORDER BY n.sim DESC NULLS LAST
+      LIMIT ${limit}`,
+    params,
+  );
+  return rows;
+}
