@@ -14,6 +14,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Continuum <no-reply@continuum.invalid>'),
+  /** the address people use to reach the service, for links in emails */
+  PUBLIC_URL: z.string().url().optional(),
 });
 
 export interface Config {
@@ -28,6 +30,8 @@ export interface Config {
   logLevel: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** base address for links in emails */
+  publicUrl: string;
   /** Cookies carry Secure unless we are serving plain HTTP on this machine for a demo or test. */
   secureCookies: boolean;
 }
@@ -46,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.DATABASE_URL) {
       throw new ConfigError('DATABASE_URL is required when NODE_ENV=production: the embedded database is for demos and tests');
     }
+    if (e.SMTP_URL && !e.PUBLIC_URL) throw new ConfigError('PUBLIC_URL is required with SMTP_URL when NODE_ENV=production: emails link to it');
   }
   return {
     env: e.NODE_ENV,
@@ -59,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     // Browsers accept Secure cookies from http://localhost, so the demo needs no exception.
     secureCookies: true,
   };

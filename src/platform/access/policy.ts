@@ -91,3 +91,9 @@ export function canTriageConcern(p: Principal | null, c: ConcernFacts): boolean 
 export function canSeeRestricted(p: Principal | null, organisationId: string): boolean {
   return !!p && p.organisationId === organisationId && (p.role === 'dsl' || p.role === 'workforce_admin');
 }
+
+/** A correction to a concern is made by the person who raised it, or by those who triage it. */
+export function canAmendConcern(p: Principal | null, c: ConcernFacts): boolean {
+  if (!canSeeConcern(p, c)) return false;
+  return c.raisedBy === p!.userId || canTriageConcern(p, c);
+}

@@ -1,0 +1,189 @@
+// Recording a concern: submit, view, amend, and the drafts kept on the way. Each operation runs in one
+// transaction that writes the change, its chronology event, its audit entry and any notifications.
+import { recordEvent } from '../chronology/events.ts';
+import { canAmendConcern, canSeeChild, canSeeConcern, type Principal } from '../platform/access/policy.ts';
+import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
+import { withTransaction, type Db, type Queryable } from '../platform/db/pool.ts';
+import { deleteDraft, loadDraft, saveDraft } from '../platform/drafts/drafts.ts';
+import { notify } from '../platform/notify/notify.ts';
+import { cinFactorsFor } from './categories.ts';
+import { AMENDABLE_FIELDS, formatReference, type AmendmentInput, type ConcernDraft, type ConcernInput } from './form.ts';
+import {
+  childNames, childOrganisationIds, getConcern, insertAmendment, insertConcern, linkChildToOrganisation, listAmendments,
+  listConcernDrafts, listRaisedBy, safeguardingLeads, updateConcernField, userAndOrganisationNames,
+  type AmendmentRow, type ConcernRow,
+} from './store.ts';
+
+export interface Actor {
+  principal: Principal;
+  audit: AuditContext;
+}
+
+export interface RecordingOptions {
+  /** base address for links in emails, e.g. https://continuum.example.org */
+  publicUrl: string;
+}
+
+export class ChildNotVisibleError extends Error {
+  field = 'childId';
+  constructor() { super('No child with that id that you can see'); }
+}
+
+export const draftKey = (draftId: string) => `concern:${draftId}`;
+export const isDraftId = (s: string) => /^[a-z0-9]{8,32}$/.test(s);
+
+/** The user's own draft of a concern, or an empty one. */
+export async function loadConcernDraft(db: Queryable, userId: string, draftId: string): Promise<{ data: ConcernDraft; updatedAt: Date | null }> {
+  const d = await loadDraft(db, userId, draftKey(draftId));
+  return { data: (d?.data ?? {}) as ConcernDraft, updatedAt: d?.updatedAt ?? null };
+}
+
+/** Merge what was just typed into the saved draft. */
+export async function saveConcernDraftStep(db: Db, userId: string, draftId: string, patch: Partial<ConcernDraft>): Promise<ConcernDraft> {
+  return withTransaction(db, async (tx) => {
+    // Serialise saves of one draft so a step post and an autosave cannot lose each other's fields.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${userId}:${draftKey(draftId)}`]);
+    const current = await loadConcernDraft(tx, userId, draftId);
+    const data = { ...current.data, ...patch };
+    await saveDraft(tx, userId, draftKey(draftId), data as Record<string, unknown>);
+    return data;
+  });
+}
+
+export async function discardConcernDraft(db: Queryable, userId: string, draftId: string): Promise<void> {
+  await deleteDraft(db, userId, draftKey(draftId));
+}
+
+export async function isChildVisible(db: Queryable, principal: Principal, childId: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(childId)) return false;
+  return canSeeChild(principal, await childOrganisationIds(db, childId));
+}
+
+export interface SubmittedConcern { id: string; reference: number; referenceText: string }
+
+export async function recordConcern(db: Db, actor: Actor, input: ConcernInput, opts: RecordingOptions & { draftId?: string }): Promise<SubmittedConcern> {
+  const p = actor.principal;
+  return withTransaction(db, async (tx) => {
+    if (!(await isChildVisible(tx, p, input.childId))) throw new ChildNotVisibleError();
+    const saved = await insertConcern(tx, {
+      childId: input.childId, organisationId: p.organisationId, raisedBy: p.userId, whatHappened: input.whatHappened,
+      childsWords: input.childsWords, occurredAt: input.occurredAt, occurredAtText: input.occurredAtText, location: input.location,
+      present: input.present, injuries: input.injuries, categories: input.categories, immediateDanger: input.immediateDanger,
+      called999: input.called999, toldDslInPerson: input.toldDslInPerson,
+    });
+    const ref = formatReference(saved.reference);
+    await linkChildToOrganisation(tx, input.childId, p.organisationId);
+    const names = await userAndOrganisationNames(tx, p.userId);
+    await recordEvent(tx, {
+      childId: input.childId, organisationId: p.organisationId, type: 'concern',
+      occurredAt: input.occurredAt ?? saved.submittedAt, recordedBy: p.userId,
+      summary: `Concern raised by ${names.userName} (${names.organisationName})`,
+      detail: { concernId: saved.id, reference: ref, categories: input.categories, cinFactors: cinFactorsFor(input.categories), immediateDanger: input.immediateDanger },
+      sourceType: 'concern', sourceId: saved.id, significant: input.immediateDanger,
+    });
+    await recordAudit(tx, actor.audit, {
+      action: 'concern.create', recordType: 'concern', recordId: saved.id,
+      details: { childId: input.childId, reference: ref, immediateDanger: input.immediateDanger, categories: input.categories.length },
+    });
+    const leads = (await safeguardingLeads(tx, p.organisationId)).filter((id) => id !== p.userId);
+    const link = `/concerns/${saved.id}`;
+    const url = `${opts.publicUrl.replace(/\/+$/, '')}${link}`;
+    const danger = input.immediateDanger;
+    await notify(tx, leads, {
+      kind: 'concern.new',
+      text: `New concern ${ref} raised by ${names.userName}${danger ? ' — the child was reported to be in immediate danger' : ''}`,
+      link,
+      email: {
+        subject: `${danger ? 'URGENT: ' : ''}New safeguarding concern ${ref} at ${names.organisationName}`,
+        body: [
+          `New safeguarding concern ${ref} at ${names.organisationName}.`,
+          ...(danger ? ['The person who raised it reported that the child is in immediate danger.'] : []),
+          'Sign in to Continuum to read it:',
+          url,
+          '',
+          'This email contains no details of the concern. Do not reply to it.',
+        ].join('\n'),
+      },
+    });
+    if (opts.draftId) await deleteDraft(tx, p.userId, draftKey(opts.draftId));
+    return { id: saved.id, reference: saved.reference, referenceText: ref };
+  });
+}
+
+export interface ConcernView { concern: ConcernRow; amendments: AmendmentRow[]; canAmend: boolean }
+
+const factsOf = (c: ConcernRow) => ({ organisationId: c.organisationId, raisedBy: c.raisedBy, restricted: c.restricted });
+
+/** A concern as its reader sees it, audited; null when it does not exist or this person may not see it. */
+export async function viewConcern(db: Db, actor: Actor, id: string, action = 'concern.view'): Promise<ConcernView | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  return withTransaction(db, async (tx) => {
+    const concern = await getConcern(tx, id);
+    if (!concern || !canSeeConcern(actor.principal, factsOf(concern))) return null;
+    const amendments = await listAmendments(tx, id);
+    await recordAudit(tx, actor.audit, { action, recordType: 'concern', recordId: id, details: { childId: concern.childId } });
+    return { concern, amendments, canAmend: canAmendConcern(actor.principal, factsOf(concern)) };
+  });
+}
+
+export type AmendResult =
+  | { ok: true; amendmentId: number }
+  | { ok: false; reason: 'not-found' | 'forbidden' }
+  | { ok: false; reason: 'unchanged'; field: 'to'; message: string };
+
+/** A correction: the new text replaces the current one, and the amendment keeps what it was, who and why. */
+export async function amendConcern(db: Db, actor: Actor, id: string, input: AmendmentInput): Promise<AmendResult> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return { ok: false, reason: 'not-found' };
+  const p = actor.principal;
+  return withTransaction(db, async (tx) => {
+    const concern = await getConcern(tx, id, true);
+    if (!concern || !canSeeConcern(p, factsOf(concern))) return { ok: false, reason: 'not-found' } as const;
+    if (!canAmendConcern(p, factsOf(concern))) return { ok: false, reason: 'forbidden' } as const;
+    const def = AMENDABLE_FIELDS[input.field];
+    const from = concern[input.field] ?? null;
+    const to = input.to.trim() === '' ? null : input.to;
+    if (from === to) return { ok: false, reason: 'unchanged', field: 'to', message: 'The correction is the same as the current text' } as const;
+    await tx.query("SELECT set_config('continuum.amending', 'on', true)");
+    await updateConcernField(tx, id, def.column, to);
+    await tx.query("SELECT set_config('continuum.amending', 'off', true)");
+    const amendment = await insertAmendment(tx, { concernId: id, amendedBy: p.userId, reason: input.reason, changes: { [input.field]: { from, to } } });
+    const names = await userAndOrganisationNames(tx, p.userId);
+    const ref = formatReference(concern.reference);
+    await recordEvent(tx, {
+      childId: concern.childId, organisationId: concern.organisationId, type: 'amendment', occurredAt: amendment.amendedAt, recordedBy: p.userId,
+      summary: `Concern ${ref} corrected by ${names.userName} (${names.organisationName}): ${def.label.toLowerCase()}`,
+      detail: { concernId: id, reference: ref, amendmentId: amendment.id, fields: [input.field] },
+      sourceType: 'concern_amendment', sourceId: String(amendment.id), restricted: concern.restricted,
+    });
+    await recordAudit(tx, actor.audit, {
+      action: 'concern.amend', recordType: 'concern', recordId: id, details: { field: input.field, amendmentId: amendment.id },
+    });
+    return { ok: true, amendmentId: amendment.id } as const;
+  });
+}
+
+/** "My concerns": what this person raised in their organisation, audited because it names children. */
+export async function listMyConcerns(db: Db, actor: Actor) {
+  return withTransaction(db, async (tx) => {
+    const rows = await listRaisedBy(tx, actor.principal.userId, actor.principal.organisationId);
+    await recordAudit(tx, actor.audit, { action: 'concern.list-mine', recordType: 'concern', details: { results: rows.length } });
+    return rows;
+  });
+}
+
+export interface DraftSummary { draftId: string; childName: string | null; updatedAt: Date; whatHappened: string }
+
+export async function listMyDrafts(db: Db, actor: Actor): Promise<DraftSummary[]> {
+  return withTransaction(db, async (tx) => {
+    const drafts = await listConcernDrafts(tx, actor.principal.userId);
+    const ids = drafts.map((d) => String(d.data.childId ?? '')).filter((s) => /^[0-9a-f-]{36}$/i.test(s));
+    const names = await childNames(tx, ids, actor.principal.organisationId);
+    if (drafts.length) await recordAudit(tx, actor.audit, { action: 'concern.drafts.list', details: { results: drafts.length } });
+    return drafts.map((d) => ({
+      draftId: d.draftId,
+      childName: names.get(String(d.data.childId ?? '')) ?? null,
+      updatedAt: d.updatedAt,
+      whatHappened: String(d.data.whatHappened ?? ''),
+    }));
+  });
+}

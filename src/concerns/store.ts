@@ -1,0 +1,202 @@
+// SQL for recording concerns: the concern, its amendments, the child picker and the people to notify.
+import type { Queryable } from '../platform/db/pool.ts';
+
+export interface ConcernRow {
+  id: string;
+  reference: number;
+  childId: string;
+  childName: string;
+  childDateOfBirth: string | null;
+  organisationId: string;
+  organisationName: string;
+  raisedBy: string;
+  raisedByName: string;
+  status: 'new' | 'in_triage' | 'decided';
+  submittedAt: Date;
+  whatHappened: string;
+  childsWords: string | null;
+  occurredAt: Date | null;
+  occurredAtText: string | null;
+  location: string | null;
+  present: string | null;
+  injuries: string | null;
+  categories: string[];
+  immediateDanger: boolean;
+  called999: boolean | null;
+  toldDslInPerson: boolean | null;
+  restricted: boolean;
+}
+
+const SELECT_CONCERN = `
+  SELECT c.id, c.reference, c.child_id, trim(ch.first_name || ' ' || ch.last_name) AS child_name, ch.date_of_birth,
+         c.organisation_id, o.name AS organisation_name, c.raised_by, u.name AS raised_by_name, c.status, c.submitted_at,
+         c.what_happened, c.childs_words, c.occurred_at, c.occurred_at_text, c.location, c.present, c.injuries,
+         c.categories, c.immediate_danger, c.called_999, c.told_dsl_in_person, c.restricted
+    FROM concerns c
+    JOIN children ch ON ch.id = c.child_id
+    JOIN organisations o ON o.id = c.organisation_id
+    JOIN users u ON u.id = c.raised_by`;
+
+function toConcern(r: Record<string, any>): ConcernRow {
+  return {
+    id: r.id, reference: Number(r.reference), childId: r.child_id, childName: r.child_name, childDateOfBirth: r.date_of_birth,
+    organisationId: r.organisation_id, organisationName: r.organisation_name, raisedBy: r.raised_by, raisedByName: r.raised_by_name,
+    status: r.status, submittedAt: r.submitted_at, whatHappened: r.what_happened, childsWords: r.childs_words,
+    occurredAt: r.occurred_at, occurredAtText: r.occurred_at_text, location: r.location, present: r.present, injuries: r.injuries,
+    categories: r.categories, immediateDanger: r.immediate_danger, called999: r.called_999, toldDslInPerson: r.told_dsl_in_person,
+    restricted: r.restricted,
+  };
+}
+
+export async function getConcern(db: Queryable, id: string, forUpdate = false): Promise<ConcernRow | null> {
+  const { rows } = await db.query(`${SELECT_CONCERN} WHERE c.id = $1${forUpdate ? ' FOR UPDATE OF c' : ''}`, [id]);
+  return rows[0] ? toConcern(rows[0]) : null;
+}
+
+export interface NewConcernRow {
+  childId: string;
+  organisationId: string;
+  raisedBy: string;
+  whatHappened: string;
+  childsWords: string | null;
+  occurredAt: Date | null;
+  occurredAtText: string | null;
+  location: string;
+  present: string;
+  injuries: string | null;
+  categories: string[];
+  immediateDanger: boolean;
+  called999: boolean | null;
+  toldDslInPerson: boolean;
+}
+
+export async function insertConcern(db: Queryable, c: NewConcernRow): Promise<{ id: string; reference: number; submittedAt: Date }> {
+  const { rows } = await db.query<{ id: string; reference: number; submitted_at: Date }>(
+    `INSERT INTO concerns (child_id, organisation_id, raised_by, what_happened, childs_words, occurred_at, occurred_at_text,
+                           location, present, injuries, categories, immediate_danger, called_999, told_dsl_in_person)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id, reference, submitted_at`,
+    [c.childId, c.organisationId, c.raisedBy, c.whatHappened, c.childsWords, c.occurredAt, c.occurredAtText, c.location, c.present,
+      c.injuries, c.categories, c.immediateDanger, c.called999, c.toldDslInPerson],
+  );
+  return { id: rows[0]!.id, reference: Number(rows[0]!.reference), submittedAt: rows[0]!.submitted_at };
+}
+
+/** Column names come from a fixed list (AMENDABLE_FIELDS), never from input. */
+export async function updateConcernField(db: Queryable, id: string, column: string, value: string | null): Promise<void> {
+  if (!/^[a-z_]+$/.test(column)) throw new Error('bad column');
+  await db.query(`UPDATE concerns SET ${column} = $2 WHERE id = $1`, [id, value]);
+}
+
+export async function insertAmendment(db: Queryable, a: { concernId: string; amendedBy: string; reason: string; changes: Record<string, { from: unknown; to: unknown }> }) {
+  const { rows } = await db.query<{ id: number; amended_at: Date }>(
+    'INSERT INTO concern_amendments (concern_id, amended_by, reason, changes) VALUES ($1, $2, $3, $4) RETURNING id, amended_at',
+    [a.concernId, a.amendedBy, a.reason, JSON.stringify(a.changes)],
+  );
+  return { id: Number(rows[0]!.id), amendedAt: rows[0]!.amended_at };
+}
+
+export interface AmendmentRow {
+  id: number;
+  amendedAt: Date;
+  amendedBy: string;
+  amendedByName: string;
+  reason: string;
+  changes: Record<string, { from: string | null; to: string | null }>;
+}
+
+export async function listAmendments(db: Queryable, concernId: string): Promise<AmendmentRow[]> {
+  const { rows } = await db.query<{ id: number; amended_at: Date; amended_by: string; name: string; reason: string; changes: AmendmentRow['changes'] }>(
+    `SELECT a.id, a.amended_at, a.amended_by, u.name, a.reason, a.changes FROM concern_amendments a JOIN users u ON u.id = a.amended_by
+      WHERE a.concern_id = $1 ORDER BY a.amended_at, a.id`,
+    [concernId],
+  );
+  return rows.map((r) => ({ id: Number(r.id), amendedAt: r.amended_at, amendedBy: r.amended_by, amendedByName: r.name, reason: r.reason, changes: r.changes }));
+}
+
+export interface RaisedRow { id: string; reference: number; childName: string; submittedAt: Date; status: string; immediateDanger: boolean }
+
+export async function listRaisedBy(db: Queryable, userId: string, organisationId: string, limit = 200): Promise<RaisedRow[]> {
+  const { rows } = await db.query<{ id: string; reference: number; child_name: string; submitted_at: Date; status: string; immediate_danger: boolean }>(
+    `SELECT c.id, c.reference, trim(ch.first_name || ' ' || ch.last_name) AS child_name, c.submitted_at, c.status, c.immediate_danger
+       FROM concerns c JOIN children ch ON ch.id = c.child_id
+      WHERE c.raised_by = $1 AND c.organisation_id = $2 AND NOT c.restricted
+      ORDER BY c.submitted_at DESC LIMIT $3`,
+    [userId, organisationId, limit],
+  );
+  return rows.map((r) => ({ id: r.id, reference: Number(r.reference), childName: r.child_name, submittedAt: r.submitted_at, status: r.status, immediateDanger: r.immediate_danger }));
+}
+
+export async function linkChildToOrganisation(db: Queryable, childId: string, organisationId: string): Promise<void> {
+  await db.query('INSERT INTO child_organisations (child_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [childId, organisationId]);
+}
+
+export async function childOrganisationIds(db: Queryable, childId: string): Promise<string[]> {
+  const { rows } = await db.query<{ organisation_id: string }>('SELECT organisation_id FROM child_organisations WHERE child_id = $1', [childId]);
+  return rows.map((r) => r.organisation_id);
+}
+
+export interface ChildSummary { id: string; name: string; dateOfBirth: string | null; expectedDueDate: string | null; postcode: string | null }
+
+const toChild = (r: Record<string, any>): ChildSummary => ({ id: r.id, name: r.name, dateOfBirth: r.date_of_birth, expectedDueDate: r.expected_due_date, postcode: r.postcode });
+const CHILD_COLUMNS = `c.id, trim(c.first_name || ' ' || c.last_name) AS name, c.date_of_birth, c.expected_due_date,
+  (SELECT a.postcode FROM child_addresses a WHERE a.child_id = c.id ORDER BY a.to_date DESC NULLS FIRST, a.id DESC LIMIT 1) AS postcode`;
+
+/** A child this organisation knows, or null. */
+export async function getChildForOrganisation(db: Queryable, childId: string, organisationId: string): Promise<ChildSummary | null> {
+  const { rows } = await db.query(
+    `SELECT ${CHILD_COLUMNS} FROM children c JOIN child_organisations co ON co.child_id = c.id AND co.organisation_id = $2 WHERE c.id = $1`,
+    [childId, organisationId],
+  );
+  return rows[0] ? toChild(rows[0]) : null;
+}
+
+/** The organisation's children matching a name (by any name they are known by), most similar first. */
+export async function findOrganisationChildren(db: Queryable, organisationId: string, query: string, limit = 20): Promise<ChildSummary[]> {
+  const q = query.trim().toLowerCase();
+  const { rows } = await db.query(
+    `SELECT ${CHILD_COLUMNS}
+       FROM children c JOIN child_organisations co ON co.child_id = c.id AND co.organisation_id = $1
+      WHERE $2 = '' OR EXISTS (SELECT 1 FROM child_names n WHERE n.child_id = c.id AND (n.full_name LIKE '%' || $2 || '%' OR similarity(n.full_name, $2) > 0.3))
+      ORDER BY (SELECT max(similarity(n.full_name, $2)) FROM child_names n WHERE n.child_id = c.id) DESC NULLS LAST, c.last_name, c.first_name
+      LIMIT $3`,
+    [organisationId, q, limit],
+  );
+  return rows.map(toChild);
+}
+
+/** The organisation's designated safeguarding lead and deputies: who is told about a new concern. */
+export async function safeguardingLeads(db: Queryable, organisationId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    "SELECT id FROM users WHERE organisation_id = $1 AND active AND role IN ('dsl', 'deputy_dsl') ORDER BY role, name",
+    [organisationId],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function userAndOrganisationNames(db: Queryable, userId: string): Promise<{ userName: string; organisationName: string }> {
+  const { rows } = await db.query<{ user_name: string; organisation_name: string }>(
+    'SELECT u.name AS user_name, o.name AS organisation_name FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1',
+    [userId],
+  );
+  return { userName: rows[0]?.user_name ?? 'Unknown', organisationName: rows[0]?.organisation_name ?? 'Unknown' };
+}
+
+export interface DraftRow { key: string; draftId: string; data: Record<string, unknown>; updatedAt: Date }
+
+export async function listConcernDrafts(db: Queryable, userId: string): Promise<DraftRow[]> {
+  const { rows } = await db.query<{ form_key: string; data: Record<string, unknown>; updated_at: Date }>(
+    "SELECT form_key, data, updated_at FROM drafts WHERE user_id = $1 AND form_key LIKE 'concern:%' ORDER BY updated_at DESC",
+    [userId],
+  );
+  return rows.map((r) => ({ key: r.form_key, draftId: r.form_key.slice('concern:'.length), data: r.data, updatedAt: r.updated_at }));
+}
+
+export async function childNames(db: Queryable, ids: string[], organisationId: string): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const { rows } = await db.query<{ id: string; name: string }>(
+    `SELECT c.id, trim(c.first_name || ' ' || c.last_name) AS name FROM children c
+       JOIN child_organisations co ON co.child_id = c.id AND co.organisation_id = $2 WHERE c.id = ANY($1::uuid[])`,
+    [ids, organisationId],
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

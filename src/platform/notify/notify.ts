@@ -1,0 +1,63 @@
+// In-app notifications and email, written in the caller's transaction: a notification exists exactly when
+// the thing it announces does. Email goes to the outbox; a worker sends it (see worker.ts).
+import type { Queryable } from '../db/pool.ts';
+
+export interface Notice {
+  /** e.g. "concern.new" */
+  kind: string;
+  /** shown in the app; may name colleagues, never a child */
+  text: string;
+  link: string | null;
+  /** sent to each recipient's address; must carry no personal data (email leaves our control) */
+  email?: { subject: string; body: string };
+}
+
+export async function notify(tx: Queryable, userIds: readonly string[], n: Notice): Promise<number> {
+  if (userIds.length === 0) return 0;
+  const ids = [...new Set(userIds)];
+  const { rowCount } = await tx.query(
+    `INSERT INTO notifications (user_id, kind, text, link)
+     SELECT u.id, $2, $3, $4 FROM users u WHERE u.id = ANY($1::uuid[]) AND u.active`,
+    [ids, n.kind, n.text, n.link],
+  );
+  if (n.email) {
+    await tx.query(
+      `INSERT INTO email_outbox (to_address, subject, body)
+       SELECT u.email, $2, $3 FROM users u WHERE u.id = ANY($1::uuid[]) AND u.active`,
+      [ids, n.email.subject, n.email.body],
+    );
+  }
+  return rowCount ?? 0;
+}
+
+export interface NotificationRow {
+  id: number;
+  createdAt: Date;
+  readAt: Date | null;
+  kind: string;
+  text: string;
+  link: string | null;
+}
+
+export async function listNotifications(db: Queryable, userId: string, limit = 50): Promise<NotificationRow[]> {
+  const { rows } = await db.query<{ id: number; created_at: Date; read_at: Date | null; kind: string; text: string; link: string | null }>(
+    `SELECT id, created_at, read_at, kind, text, link FROM notifications WHERE user_id = $1
+      ORDER BY created_at DESC, id DESC LIMIT $2`,
+    [userId, limit],
+  );
+  return rows.map((r) => ({ id: r.id, createdAt: r.created_at, readAt: r.read_at, kind: r.kind, text: r.text, link: r.link }));
+}
+
+export async function unreadCount(db: Queryable, userId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL', [userId]);
+  return rows[0]?.n ?? 0;
+}
+
+/** Mark one (or, with id null, every) notification of this user as read. Others' notifications are untouched. */
+export async function markRead(db: Queryable, userId: string, id: number | null): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL AND ($2::bigint IS NULL OR id = $2)`,
+    [userId, id],
+  );
+  return rowCount ?? 0;
+}
