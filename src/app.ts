@@ -14,6 +14,7 @@ import { authRoutes } from './platform/auth/routes.ts';
 import { calendarRoutes } from './platform/calendar/routes.ts';
 import type { Db } from './platform/db/pool.ts';
 import { draftRoutes } from './platform/drafts/routes.ts';
+import { peopleRoutes } from './people/routes.ts';
 import { wantsJson } from './platform/http/context.ts';
 import { preSessionCsrf, registerGuard } from './platform/http/guard.ts';
 import { openApiRoutes } from './platform/http/openapi.ts';
@@ -38,6 +39,7 @@ export interface AppOptions {
 
 const NAVIGATION: { href: string; text: string; permission: Permission | 'public' }[] = [
   { href: '/', text: 'Home', permission: 'home:view' },
+  { href: '/children', text: 'Children', permission: 'children:view' },
   { href: '/thresholds', text: 'Thresholds of need', permission: 'public' },
   { href: '/audit', text: 'Audit log', permission: 'audit:read' },
   { href: '/admin/frameworks', text: 'Frameworks', permission: 'frameworks:manage' },
@@ -107,6 +109,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
 
   app.get('/', { config: { access: 'home:view' } }, async (req, reply) => {
     const links = [
+      { href: '/children', text: 'Find a child', hint: 'Search by name, date of birth, postcode or NHS number, or add a child.', permission: 'children:view' as const },
       { href: '/thresholds', text: 'Thresholds of need', hint: 'Look up the level of need and what to do.', permission: 'public' as const },
       { href: '/audit', text: 'Audit log', hint: 'Who read or changed what, and when.', permission: 'audit:read' as const },
       { href: '/account', text: 'Your account', hint: 'Your authenticator app and where you are signed in.', permission: 'account:manage' as const },
@@ -121,6 +124,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   calendarRoutes(app);
   frameworkAdminRoutes(app, db, frameworks);
   thresholdRoutes(app, frameworks);
+  peopleRoutes(app, db);
   // Each domain's /api/v1 paths, documented in one OpenAPI document.
   openApiRoutes(app, [thresholdOpenApiPaths]);
 
