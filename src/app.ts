@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { can, type Permission } from './platform/access/policy.ts';
 import { ROLE_LABELS } from './platform/access/roles.ts';
 import { auditRoutes } from './platform/audit/routes.ts';
+import { concernRecordRoutes } from './concerns/record-routes.ts';
 import { authRoutes } from './platform/auth/routes.ts';
 import { calendarRoutes } from './platform/calendar/routes.ts';
 import type { Db } from './platform/db/pool.ts';
@@ -40,6 +41,8 @@ export interface AppOptions {
 const NAVIGATION: { href: string; text: string; permission: Permission | 'public' }[] = [
   { href: '/', text: 'Home', permission: 'home:view' },
   { href: '/children', text: 'Children', permission: 'children:view' },
+  { href: '/concerns', text: 'Concerns', permission: 'concerns:raise' },
+  { href: '/notifications', text: 'Notifications', permission: 'notifications:own' },
   { href: '/thresholds', text: 'Thresholds of need', permission: 'public' },
   { href: '/audit', text: 'Audit log', permission: 'audit:read' },
   { href: '/admin/frameworks', text: 'Frameworks', permission: 'frameworks:manage' },
@@ -109,6 +112,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
 
   app.get('/', { config: { access: 'home:view' } }, async (req, reply) => {
     const links = [
+      { href: '/concerns/new', text: 'Record a concern', hint: 'Worried about a child? Write down what you saw and heard.', permission: 'concerns:raise' as const },
       { href: '/children', text: 'Find a child', hint: 'Search by name, date of birth, postcode or NHS number, or add a child.', permission: 'children:view' as const },
       { href: '/thresholds', text: 'Thresholds of need', hint: 'Look up the level of need and what to do.', permission: 'public' as const },
       { href: '/audit', text: 'Audit log', hint: 'Who read or changed what, and when.', permission: 'audit:read' as const },
@@ -121,6 +125,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   authRoutes(app, db, { idleMinutes: config.sessionIdleMinutes, secureCookies: config.secureCookies });
   draftRoutes(app, db);
   auditRoutes(app, db);
+  concernRecordRoutes(app, db, config);
   calendarRoutes(app);
   frameworkAdminRoutes(app, db, frameworks);
   thresholdRoutes(app, frameworks);

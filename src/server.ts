@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { locateDatabase } from './platform/db/connect.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { createPool } from './platform/db/pool.ts';
+import { startEmailWorker, type EmailWorker } from './platform/notify/worker.ts';
 import { loadShippedIntoDatabase } from './thresholds/registry.ts';
 import { describeSignIns, seedDemoIfEmpty, writeSignIns } from './seed/demo.ts';
 
@@ -15,10 +16,12 @@ async function main() {
   const location = await locateDatabase(config);
   const db = createPool(location.url);
   let stopping = false;
+  let mail: EmailWorker | undefined;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     await app?.close().catch(() => undefined);
+    await mail?.stop().catch(() => undefined);
     await db.end().catch(() => undefined);
     await location.embedded?.stop().catch(() => undefined);
     process.exit(code);
@@ -45,6 +48,13 @@ async function main() {
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
+    if (config.smtpUrl) {
+      mail = startEmailWorker({
+        db, smtpUrl: config.smtpUrl, from: config.mailFrom,
+        onError: ({ outboxId, attempts, reason }) => app?.log.warn({ outboxId, attempts, reason }, 'email not sent; will retry'),
+      });
+      say('Sending email through the configured SMTP server.');
+    }
     say(`Continuum is running at http://localhost:${port} — press Ctrl-C to stop.`);
   } catch (error) {
     process.stderr.write(`Continuum could not start: ${(error as Error).message}\n`);

@@ -128,7 +128,8 @@ export async function viewConcern(db: Db, actor: Actor, id: string, action = 'co
 
 export type AmendResult =
   | { ok: true; amendmentId: number }
-  | { ok: false; reason: 'not-found' | 'forbidden' }
+  | { ok: false; reason: 'not-found' }
+  | { ok: false; reason: 'forbidden' }
   | { ok: false; reason: 'unchanged'; field: 'to'; message: string };
 
 /** A correction: the new text replaces the current one, and the amendment keeps what it was, who and why. */

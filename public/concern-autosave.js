@@ -1,0 +1,64 @@
+// Progressive enhancement for the concern form: save what is being typed every few seconds and when the
+// tab is hidden or closed, to the same server-side draft the form's own steps save to.
+const form = document.querySelector('form[data-autosave-key]');
+if (form) {
+  const key = form.dataset.autosaveKey;
+  const token = form.querySelector('input[name="_csrf"]')?.value ?? '';
+  const url = `/api/v1/drafts/${encodeURIComponent(key)}`;
+  let submitting = false;
+  let lastSent = '';
+  // What is already saved for the other steps, read once so that a save on closing the tab is one request.
+  let saved = null;
+  const loaded = fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+    .then(async (r) => { saved = r.ok ? (await r.json()).data : r.status === 404 ? {} : null; })
+    .catch(() => { saved = null; });
+
+  const fields = () => {
+    const out = {};
+    for (const el of form.elements) {
+      if (!el.name || el.name.startsWith('_') || el.type === 'submit') continue;
+      if (el.type === 'checkbox') {
+        out[el.name] ??= [];
+        if (el.checked) out[el.name].push(el.value);
+      } else if (el.type === 'radio') {
+        if (el.checked) out[el.name] = el.value;
+      } else {
+        out[el.name] = el.value;
+      }
+    }
+    return out;
+  };
+
+  const save = async (keepalive = false) => {
+    if (submitting) return;
+    const current = fields();
+    const snapshot = JSON.stringify(current);
+    if (snapshot === lastSent) return;
+    try {
+      await loaded;
+      // Without the rest of the draft a save would drop the other steps' answers, so skip it.
+      if (saved === null || submitting) return;
+      const response = await fetch(url, {
+        method: 'PUT',
+        keepalive,
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': token },
+        body: JSON.stringify({ data: { ...saved, ...current } }),
+      });
+      if (response.ok) {
+        lastSent = snapshot;
+        saved = { ...saved, ...current };
+        form.dispatchEvent(new CustomEvent('continuum:autosaved'));
+      }
+    } catch {
+      // Offline or signed out: the next step's form post still saves everything.
+    }
+  };
+
+  lastSent = JSON.stringify(fields());
+  form.addEventListener('submit', () => { submitting = true; });
+  setInterval(() => void save(), 5000);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') void save(true);
+  });
+}
