@@ -17,6 +17,12 @@ export const PERMISSIONS = [
   /** the DSL's queue: assess, decide, create tasks */
   'concerns:triage',
   'chronology:view',
+  /** record consent and decisions to share or not to share information (src/sharing) */
+  'sharing:record',
+  /** a manager's approval to go ahead without consent, and countersigning sharing without consent */
+  'sharing:countersign',
+  /** the organisation-wide information-sharing log */
+  'sharing:view-log',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -36,6 +42,17 @@ const GRANTS: Record<Role, Permission[]> = {
   auditor: [...EVERYONE, 'audit:read'],
   system_admin: [...EVERYONE, 'users:manage', 'frameworks:manage'],
 };
+
+// Consent and information sharing. Managers (seed 001 Appendix B §6; seed 004 points 6–9) approve and countersign.
+const SHARING_GRANTS: Partial<Record<Role, Permission[]>> = {
+  dsl: ['sharing:record', 'sharing:countersign', 'sharing:view-log'],
+  deputy_dsl: ['sharing:record', 'sharing:view-log'],
+  front_door_worker: ['sharing:record'],
+  front_door_manager: ['sharing:record', 'sharing:countersign'],
+  line_manager: ['sharing:countersign'],
+  auditor: ['sharing:view-log'],
+};
+for (const [role, granted] of Object.entries(SHARING_GRANTS)) GRANTS[role as Role].push(...granted);
 
 export interface Principal {
   userId: string;
@@ -96,4 +113,34 @@ export function canSeeRestricted(p: Principal | null, organisationId: string): b
 export function canAmendConcern(p: Principal | null, c: ConcernFacts): boolean {
   if (!canSeeConcern(p, c)) return false;
   return c.raisedBy === p!.userId || canTriageConcern(p, c);
+}
+
+// ---- consent and information sharing (src/sharing) ----
+
+const FRONT_DOOR: ReadonlySet<Role> = new Set<Role>(['front_door_worker', 'front_door_manager']);
+
+/**
+ * Consent and sharing decisions for a case are recorded by those who triage it (the DSL and deputies) and, for the
+ * front door's own cases, by its staff. A restricted (LADO) case only by the DSL.
+ */
+export function canRecordSharing(p: Principal | null, c: ConcernFacts): boolean {
+  if (!p || !can(p, 'sharing:record') || p.organisationId !== c.organisationId) return false;
+  if (c.restricted) return p.role === 'dsl';
+  return canTriageConcern(p, c) || FRONT_DOOR.has(p.role);
+}
+
+/** A manager of the case's organisation approves going ahead without consent and countersigns sharing without it. */
+export function canApproveSharing(p: Principal | null, c: ConcernFacts): boolean {
+  if (!p || !can(p, 'sharing:countersign') || p.organisationId !== c.organisationId) return false;
+  return c.restricted ? p.role === 'dsl' : true;
+}
+
+/** The countersignature is a second person's: never the one who decided to share. */
+export function canCountersignSharing(p: Principal | null, c: ConcernFacts, decidedBy: string): boolean {
+  return canApproveSharing(p, c) && p!.userId !== decidedBy;
+}
+
+/** The organisation-wide log, for the DSL, deputies and auditors of that organisation. */
+export function canViewSharingLog(p: Principal | null, organisationId: string): boolean {
+  return !!p && can(p, 'sharing:view-log') && p.organisationId === organisationId;
 }
