@@ -11,6 +11,7 @@ import { can, type Permission } from './platform/access/policy.ts';
 import { ROLE_LABELS } from './platform/access/roles.ts';
 import { auditRoutes } from './platform/audit/routes.ts';
 import { concernRecordRoutes } from './concerns/record-routes.ts';
+import { triageOpenApiPaths, triageRoutes } from './concerns/triage-routes.ts';
 import { authRoutes } from './platform/auth/routes.ts';
 import { calendarRoutes } from './platform/calendar/routes.ts';
 import type { Db } from './platform/db/pool.ts';
@@ -42,6 +43,8 @@ const NAVIGATION: { href: string; text: string; permission: Permission | 'public
   { href: '/', text: 'Home', permission: 'home:view' },
   { href: '/children', text: 'Children', permission: 'children:view' },
   { href: '/concerns', text: 'Concerns', permission: 'concerns:raise' },
+  { href: '/triage', text: 'Triage', permission: 'concerns:triage' },
+  { href: '/tasks', text: 'Tasks', permission: 'children:view' },
   { href: '/notifications', text: 'Notifications', permission: 'notifications:own' },
   { href: '/thresholds', text: 'Thresholds of need', permission: 'public' },
   { href: '/audit', text: 'Audit log', permission: 'audit:read' },
@@ -130,8 +133,9 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   frameworkAdminRoutes(app, db, frameworks);
   thresholdRoutes(app, frameworks);
   peopleRoutes(app, db);
+  triageRoutes(app, db, frameworks);
   // Each domain's /api/v1 paths, documented in one OpenAPI document.
-  openApiRoutes(app, [thresholdOpenApiPaths]);
+  openApiRoutes(app, [thresholdOpenApiPaths, triageOpenApiPaths]);
 
   app.setNotFoundHandler((req, reply) => {
     if (wantsJson(req)) return reply.code(404).send({ error: 'Not Found', message: 'No such resource' });

@@ -1,0 +1,236 @@
+// The DSL's triage queue, opening a concern, pattern warnings and the level-of-need assessment against Medway.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { createChild } from '../support/children.ts';
+import { createConcern, linkSiblings } from '../support/concerns.ts';
+import { createOrganisation, createUser, type TestUser } from '../support/fixtures.ts';
+import { Client } from '../support/http.ts';
+
+let t: TestApp;
+before(async () => { t = await createTestApp(); });
+after(async () => { await t.close(); });
+
+const DAY = 24 * 60 * 60 * 1000;
+
+async function school() {
+  const { organisationId } = await createOrganisation(t.db);
+  const dsl = await createUser(t.db, 'dsl', { organisationId, enrolTotp: true });
+  const deputy = await createUser(t.db, 'deputy_dsl', { organisationId, enrolTotp: true });
+  const practitioner = await createUser(t.db, 'practitioner', { organisationId });
+  return { organisationId, dsl, deputy, practitioner };
+}
+
+async function signedIn(user: TestUser) {
+  const c = new Client(t.app);
+  await c.signIn(user);
+  return c;
+}
+
+describe('triage queue', () => {
+  test('lists new and in-triage concerns of the organisation: immediate danger first, then oldest first, with time waited', async () => {
+    const s = await school();
+    const other = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Amelia', lastName: 'Jones' });
+    const newest = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 1 * DAY) });
+    const oldest = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 9 * DAY) });
+    const danger = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 2 * 60 * 60 * 1000), immediateDanger: true });
+    await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, status: 'decided' });
+    const otherChild = await createChild(t.db, { organisationId: other.organisationId, firstName: 'Zara', lastName: 'Other' });
+    await createConcern(t.db, { childId: otherChild.id, organisationId: other.organisationId, raisedBy: other.practitioner.id });
+
+    const c = await signedIn(s.dsl);
+    const page = await c.get('/triage');
+    assert.equal(page.statusCode, 200);
+    const order = [...page.body.matchAll(/href="\/triage\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    assert.deepEqual(order, [danger.id, oldest.id, newest.id]);
+    assert.match(page.body, /Immediate danger/);
+    assert.match(page.body, /Amelia Jones/);
+    assert.doesNotMatch(page.body, /Zara Other/);
+    assert.match(page.body, /working days? \(\d+ hours\)/);
+
+    const api = await c.json('GET', '/api/v1/triage');
+    assert.equal(api.statusCode, 200);
+    const body = api.json();
+    assert.deepEqual(body.concerns.map((x: { id: string }) => x.id), [danger.id, oldest.id, newest.id]);
+    assert.ok(body.concerns[1].waited.hours >= 9 * 24 - 1);
+    assert.ok(body.concerns[1].waited.workingDays >= 5);
+
+    const deputy = await signedIn(s.deputy);
+    assert.equal((await deputy.get('/triage')).statusCode, 200);
+    const practitioner = await signedIn(s.practitioner);
+    assert.equal((await practitioner.get('/triage')).statusCode, 403);
+    assert.equal((await practitioner.json('GET', '/api/v1/triage')).statusCode, 403);
+    assert.equal((await new Client(t.app).json('GET', '/api/v1/triage')).statusCode, 401);
+
+    const { rows } = await t.db.query("SELECT details FROM audit_log WHERE user_id = $1 AND action = 'triage.queue'", [s.dsl.id]);
+    assert.equal(rows.length, 2);
+    assert.equal(rows[0].details.shown, 3);
+  });
+
+  test('opening a concern moves it into triage once, with an event and an audit entry, and shows the chronology beside it', async () => {
+    const s = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Ben', lastName: 'Carter' });
+    const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    const c = await signedIn(s.dsl);
+    const page = await c.get(`/triage/${concern.id}`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Came to school with a bruise/);
+    assert.match(page.body, /Mummy’s friend shouts/);
+    assert.match(page.body, /See the whole chronology/);
+    assert.match(page.body, /opened for triage/);
+    await c.get(`/triage/${concern.id}`);
+    const status = await t.db.query('SELECT status FROM concerns WHERE id = $1', [concern.id]);
+    assert.equal(status.rows[0].status, 'in_triage');
+    const events = await t.db.query("SELECT summary FROM events WHERE source_id = $1 AND summary LIKE '%opened for triage%'", [concern.id]);
+    assert.equal(events.rowCount, 1);
+    const audit = await t.db.query("SELECT action FROM audit_log WHERE record_id = $1 ORDER BY id", [concern.id]);
+    assert.deepEqual(audit.rows.map((r) => r.action), ['concern.triage-start', 'concern.view', 'concern.view']);
+  });
+
+  test('another organisation gets 404, a practitioner 403; a bad id is 404, not an error', async () => {
+    const s = await school();
+    const other = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId });
+    const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    const outsider = await signedIn(other.dsl);
+    assert.equal((await outsider.get(`/triage/${concern.id}`)).statusCode, 404);
+    assert.equal((await outsider.get(`/triage/${concern.id}/assess`)).statusCode, 404);
+    assert.equal((await outsider.json('POST', `/api/v1/concerns/${concern.id}/assessments`, { indicators: [], immediateDanger: true, chosenLevel: 'level-3' })).statusCode, 404);
+    const practitioner = await signedIn(s.practitioner);
+    assert.equal((await practitioner.get(`/triage/${concern.id}`)).statusCode, 403);
+    const dsl = await signedIn(s.dsl);
+    assert.equal((await dsl.get('/triage/not-a-uuid')).statusCode, 404);
+    const status = await t.db.query('SELECT status FROM concerns WHERE id = $1', [concern.id]);
+    assert.equal(status.rows[0].status, 'new');
+  });
+
+  test('warns of a pattern: three concerns in 90 days, or a sibling who is the subject of concerns', async () => {
+    const s = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Cara', lastName: 'Doyle' });
+    const sibling = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Dylan', lastName: 'Doyle' });
+    const first = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 80 * DAY) });
+    const c = await signedIn(s.dsl);
+    const quiet = await c.get(`/triage/${first.id}`);
+    assert.doesNotMatch(quiet.body, /A pattern of concerns/);
+    await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 30 * DAY) });
+    const third = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    const repeated = await c.get(`/triage/${third.id}`);
+    assert.match(repeated.body, /A pattern of concerns/);
+    assert.match(repeated.body, /3 concerns in the last 90 days/);
+
+    await linkSiblings(t.db, child.id, sibling.id);
+    await createConcern(t.db, { childId: sibling.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 5 * DAY) });
+    const withSibling = await c.get(`/triage/${first.id}`);
+    assert.match(withSibling.body, /Dylan Doyle \(sibling\) has been the subject of 1 concern/);
+    // The link works both ways.
+    const siblingConcern = await createConcern(t.db, { childId: sibling.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    const fromSibling = await c.get(`/triage/${siblingConcern.id}`);
+    assert.match(fromSibling.body, /Cara Doyle \(sibling\) has been the subject of 3 concerns/);
+  });
+
+  test('a child sharing an adult in the household is pointed out too', async () => {
+    const s = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Eve', lastName: 'Fox' });
+    const cousin = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Finn', lastName: 'Grey' });
+    const p = await t.db.query<{ id: string }>("INSERT INTO people (partnership_id, first_name, last_name) SELECT partnership_id, 'Gail', 'Fox' FROM children WHERE id = $1 RETURNING id", [child.id]);
+    await t.db.query("INSERT INTO household_members (child_id, person_id, relationship) VALUES ($1, $3, 'Mother'), ($2, $3, 'Aunt')", [child.id, cousin.id, p.rows[0]!.id]);
+    await createConcern(t.db, { childId: cousin.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 10 * DAY) });
+    const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    const c = await signedIn(s.dsl);
+    const page = await c.get(`/triage/${concern.id}`);
+    assert.match(page.body, /Finn Grey \(shares a household member: Mother\) has been the subject of 1 concern/);
+  });
+});
+
+describe('level-of-need assessment', () => {
+  test('an unborn child with a domestic-abuse indicator is suggested Medway Level 3; the DSL agrees; stored with the framework version', async () => {
+    const s = await school();
+    const unborn = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Baby', lastName: 'Hughes', dateOfBirth: null, expectedDueDate: '2027-02-01' });
+    const concern = await createConcern(t.db, { childId: unborn.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    const c = await signedIn(s.dsl);
+
+    const picker = await c.get(`/triage/${concern.id}/assess?q=domestic+abuse`);
+    assert.equal(picker.statusCode, 200);
+    assert.match(picker.body, /Medway/);
+    assert.match(picker.body, /Unborn/);
+    assert.match(picker.body, /Concerns about domestic abuse and coercive control/);
+    assert.doesNotMatch(picker.body, /medway\.l1\.child-development\.01"/);
+
+    const fw = await t.db.query<{ content: { indicators: { id: string; text: string }[] } }>("SELECT content FROM framework_versions WHERE framework_id = 'medway'");
+    const da = fw.rows[0]!.content.indicators.find((i) => i.text === 'Concerns about domestic abuse and coercive control')!;
+    // Filtering keeps ticks that the filter hides.
+    const filtered = await c.get(`/triage/${concern.id}/assess?indicators=${da.id}&q=zzzz-nothing`);
+    assert.match(filtered.body, new RegExp(`type="hidden" name="indicators" value="${da.id.replace(/\./g, '\\.')}"`));
+
+    const suggestion = await c.get(`/triage/${concern.id}/assess/suggestion?indicators=${da.id}&immediateDanger=no`);
+    assert.equal(suggestion.statusCode, 200);
+    assert.match(suggestion.body, /Suggested level: Level 3/);
+    assert.match(suggestion.body, /Domestic abuse with an unborn child or a child under one/);
+    assert.match(suggestion.body, /Source: /);
+
+    const saved = await c.post(`/triage/${concern.id}/assess`, { indicators: da.id, immediateDanger: 'no', agree: 'yes' });
+    assert.equal(saved.statusCode, 303);
+    assert.equal(saved.headers.location, `/triage/${concern.id}/decide?assessed=1`);
+    const { rows } = await t.db.query('SELECT * FROM assessments WHERE concern_id = $1', [concern.id]);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].framework_id, 'medway');
+    assert.equal(rows[0].framework_version, '2024-12');
+    assert.deepEqual(rows[0].indicators, [da.id]);
+    assert.equal(rows[0].unborn, true);
+    assert.equal(rows[0].suggested_level, 'level-3');
+    assert.equal(rows[0].chosen_level, 'level-3');
+    assert.equal(rows[0].agreed, true);
+    assert.equal(rows[0].result.level.id, 'level-3');
+    assert.ok(rows[0].result.reasons.some((r: { id: string }) => r.id === 'domestic-abuse-unborn-or-under-one'));
+    const ev = await t.db.query("SELECT summary FROM events WHERE type = 'assessment' AND child_id = $1", [unborn.id]);
+    assert.match(ev.rows[0].summary, /Level 3.*agreeing/);
+    const audit = await t.db.query("SELECT details FROM audit_log WHERE action = 'assessment.create' AND record_id = $1", [concern.id]);
+    assert.equal(audit.rows[0].details.version, '2024-12');
+  });
+
+  test('choosing another level without a reason is refused and keeps every answer; with a reason it is stored', async () => {
+    const s = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId, dateOfBirth: '2019-05-01' });
+    const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    const fw = await t.db.query<{ content: { indicators: { id: string; level: string }[] } }>("SELECT content FROM framework_versions WHERE framework_id = 'medway'");
+    const l2 = fw.rows[0]!.content.indicators.find((i) => i.level === 'level-2')!;
+    const c = await signedIn(s.dsl);
+    const refused = await c.post(`/triage/${concern.id}/assess`, { indicators: l2.id, immediateDanger: 'no', agree: 'no', chosenLevel: 'level-3', overrideReason: '   ' });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /govuk-error-summary/);
+    assert.match(refused.body, /href="#overrideReason">Enter your reason for choosing a different level/);
+    assert.match(refused.body, /value="level-3" checked/);
+    assert.match(refused.body, new RegExp(`name="indicators" value="${l2.id.replace(/\./g, '\\.')}"`));
+    assert.equal((await t.db.query('SELECT count(*)::int AS n FROM assessments WHERE concern_id = $1', [concern.id])).rows[0].n, 0);
+
+    const api = await c.json('POST', `/api/v1/concerns/${concern.id}/assessments`, { indicators: [l2.id], immediateDanger: false, chosenLevel: 'level-3' });
+    assert.equal(api.statusCode, 400);
+    assert.equal(api.json().field, 'overrideReason');
+    const badBody = await c.json('POST', `/api/v1/concerns/${concern.id}/assessments`, { indicators: 'x', immediateDanger: false, chosenLevel: 'level-3' });
+    assert.equal(badBody.statusCode, 400);
+    assert.equal(badBody.json().field, 'indicators');
+
+    const ok = await c.post(`/triage/${concern.id}/assess`, { indicators: l2.id, immediateDanger: 'no', agree: 'no', chosenLevel: 'level-3', overrideReason: 'Third concern this term; cumulative neglect.' });
+    assert.equal(ok.statusCode, 303);
+    const { rows } = await t.db.query('SELECT agreed, suggested_level, chosen_level, override_reason FROM assessments WHERE concern_id = $1', [concern.id]);
+    assert.deepEqual(rows[0], { agreed: false, suggested_level: 'level-2', chosen_level: 'level-3', override_reason: 'Third concern this term; cumulative neglect.' });
+
+    const viaApi = await c.json('POST', `/api/v1/concerns/${concern.id}/assessments`, { indicators: [l2.id], immediateDanger: false, chosenLevel: 'level-2' });
+    assert.equal(viaApi.statusCode, 201);
+    assert.equal(viaApi.json().framework.version, '2024-12');
+    assert.equal(viaApi.json().agreed, true);
+  });
+
+  test('asks for the immediate-danger answer and at least one indicator, keeping what was ticked', async () => {
+    const s = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId });
+    const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    const c = await signedIn(s.dsl);
+    const none = await c.get(`/triage/${concern.id}/assess/suggestion?immediateDanger=no`);
+    assert.equal(none.statusCode, 400);
+    assert.match(none.body, /href="#indicators">Select at least one indicator/);
+    const noDanger = await c.get(`/triage/${concern.id}/assess/suggestion`);
+    assert.match(noDanger.body, /href="#immediateDanger"/);
+  });
+});
