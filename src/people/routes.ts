@@ -96,6 +96,7 @@ export function peopleRoutes(app: FastifyInstance, db: Db) {
       sexLabel: page.child.sex ? SEX_LABELS[page.child.sex as keyof typeof SEX_LABELS] : null,
       senLabel: page.child.senStatus ? SEN_LABELS[page.child.senStatus as keyof typeof SEN_LABELS] : null,
       flags: STATUS_FLAGS.filter((f) => page.child[f]).map((f) => FLAG_LABELS[f]),
+      nhsNumber: page.child.nhsNumber?.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1 $2 $3') ?? null,
     });
   });
 

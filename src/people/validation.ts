@@ -30,7 +30,7 @@ export function todayInLondon(now = new Date()): string {
 
 const text = (max: number, label: string) => z.string().trim().max(max, `${label} must be ${max} characters or fewer`);
 const optionalText = (max: number, label: string) =>
-  z.union([text(max, label), z.null()]).optional().transform((v) => (v ? v : null));
+  text(max, label).nullable().optional().transform((v) => (v ? v : null));
 const name = (label: string) => text(100, label).min(1, `Enter the child’s ${label.toLowerCase()}`);
 
 const isoDate = (label: string) => z.string().trim()
@@ -57,7 +57,7 @@ const postcode = z.string().transform((v, ctx) => {
 });
 /** Empty text means "not given". */
 const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToNull, z.union([schema, z.null()]).optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToNull, schema.nullable().optional());
 
 export const addressSchema = z.object({
   line1: text(200, 'Address line 1').min(1, 'Enter address line 1, typically the building and street'),

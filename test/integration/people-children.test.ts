@@ -1,0 +1,364 @@
+// Children's records end to end over HTTP: create (pages and API), likely matches, search tolerant of
+// misspellings, visibility across organisations, edits with history, household and siblings, audit.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { householdOf } from '../../src/people/operations.ts';
+import { getChildForViewer, searchChildren } from '../../src/people/search.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { createChild } from '../support/children.ts';
+import { createOrganisation, createUser, type TestUser } from '../support/fixtures.ts';
+import { Client } from '../support/http.ts';
+
+let t: TestApp;
+before(async () => { t = await createTestApp(); });
+after(async () => { await t.close(); });
+
+async function practitioner(organisationId?: string): Promise<{ user: TestUser; c: Client; principal: { userId: string; role: 'practitioner'; organisationId: string; partnershipId: string } }> {
+  const orgId = organisationId ?? (await createOrganisation(t.db)).organisationId;
+  const user = await createUser(t.db, 'practitioner', { organisationId: orgId });
+  const c = new Client(t.app);
+  await c.signIn(user);
+  const p = await t.db.query<{ partnership_id: string }>('SELECT partnership_id FROM organisations WHERE id = $1', [orgId]);
+  return { user, c, principal: { userId: user.id, role: 'practitioner', organisationId: orgId, partnershipId: p.rows[0]!.partnership_id } };
+}
+
+async function patch(c: Client, url: string, body: unknown) {
+  return t.app.inject({
+    method: 'PATCH', url, payload: JSON.stringify(body),
+    headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': c.csrf, accept: 'application/json', 'content-type': 'application/json' },
+  });
+}
+
+const auditActions = async (userId: string) =>
+  (await t.db.query<{ action: string; record_id: string | null; details: Record<string, unknown> }>('SELECT action, record_id, details FROM audit_log WHERE user_id = $1 ORDER BY id', [userId])).rows;
+
+const NEW_CHILD_FORM = {
+  firstName: 'Ava', middleNames: 'Rose', lastName: 'Smith-Jones', knownAs: '', born: 'yes',
+  'dateOfBirth-day': '2', 'dateOfBirth-month': '5', 'dateOfBirth-year': '2019',
+  sex: 'female', interpreterNeeded: 'no', senStatus: 'sen_support', schoolOrSetting: 'Riverside Primary School',
+  nhsNumber: '943 476 5919', upn: 'B801200005001', flags: ['childInNeed', 'youngCarer'],
+  addressLine1: '1 High Street', addressTown: 'Chatham', addressPostcode: 'me4 4tr',
+};
+
+describe('creating and viewing a child', () => {
+  test('the form creates the record, linked to the organisation, with an event and audit entries', async () => {
+    const { c, user, principal } = await practitioner();
+    assert.equal((await c.get('/children/new')).statusCode, 200);
+    const res = await c.post('/children/new', NEW_CHILD_FORM);
+    assert.equal(res.statusCode, 303, res.body.slice(0, 2000));
+    const id = /\/children\/([0-9a-f-]{36})/.exec(String(res.headers.location))![1]!;
+    const row = await t.db.query('SELECT * FROM children WHERE id = $1', [id]);
+    assert.equal(row.rows[0].nhs_number, '9434765919');
+    assert.equal(row.rows[0].upn, 'B801200005001');
+    assert.equal(row.rows[0].child_in_need, true);
+    assert.equal(row.rows[0].young_carer, true);
+    assert.equal(row.rows[0].looked_after, false);
+    const orgs = await t.db.query('SELECT organisation_id FROM child_organisations WHERE child_id = $1', [id]);
+    assert.deepEqual(orgs.rows.map((r) => r.organisation_id), [principal.organisationId]);
+    const addr = await t.db.query('SELECT postcode FROM child_addresses WHERE child_id = $1', [id]);
+    assert.equal(addr.rows[0].postcode, 'ME4 4TR');
+    const ev = await t.db.query("SELECT type, summary FROM events WHERE child_id = $1", [id]);
+    assert.deepEqual(ev.rows.map((r) => r.type), ['record']);
+
+    const page = await c.get(`/children/${id}?created=1`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Ava Smith-Jones/);
+    assert.match(page.body, /943 476 5919/);
+    assert.match(page.body, /govuk-tag[^"]*">\s*Child in need/);
+    assert.match(page.body, /href="\/concerns\/new\?childId=[0-9a-f-]{36}"/);
+    assert.match(page.body, new RegExp(`href="/children/${id}/chronology"`));
+    const audit = await auditActions(user.id);
+    assert.deepEqual(audit.filter((a) => a.action.startsWith('child.')).map((a) => [a.action, a.record_id]), [['child.create', id], ['child.view', id]]);
+    // Audit details carry no names.
+    assert.doesNotMatch(JSON.stringify(audit), /Ava|Smith/);
+  });
+
+  test('a validation error keeps everything typed and names the problem', async () => {
+    const { c } = await practitioner();
+    await c.get('/children/new');
+    const res = await c.post('/children/new', { ...NEW_CHILD_FORM, nhsNumber: '943 476 5918', 'dateOfBirth-day': '30', 'dateOfBirth-month': '2' });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /There is a problem/);
+    assert.match(res.body, /href="#nhsNumber">Enter a valid NHS number/);
+    assert.match(res.body, /href="#dateOfBirth-day">Date of birth must be a real date/);
+    assert.match(res.body, /value="943 476 5918"/);
+    assert.match(res.body, /value="Smith-Jones"/);
+    assert.match(res.body, /value="Riverside Primary School"/);
+    assert.match(res.body, /value="youngCarer" checked/);
+  });
+
+  test('likely existing records are shown before a new one is created, and can be overridden', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const { c } = await practitioner(organisationId);
+    const existing = await createChild(t.db, { organisationId, firstName: 'Jayden', lastName: 'Smith', dateOfBirth: '2018-03-14', postcode: 'ME4 4TR' });
+    await c.get('/children/new');
+    const form = { firstName: 'Jaden', lastName: 'Smyth', born: 'yes', 'dateOfBirth-day': '14', 'dateOfBirth-month': '3', 'dateOfBirth-year': '2018', interpreterNeeded: 'no' };
+    const res = await c.post('/children/new', form);
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /Is this a child you already have a record for\?/);
+    assert.match(res.body, new RegExp(`href="/children/${existing.id}"`));
+    assert.match(res.body, /Jayden Smith/);
+    assert.match(res.body, /name="confirmNew" value="yes"/);
+    assert.match(res.body, /name="firstName" value="Jaden"/);
+    const before = await t.db.query('SELECT count(*)::int AS n FROM children');
+    const confirmed = await c.post('/children/new', { ...form, confirmNew: 'yes' });
+    assert.equal(confirmed.statusCode, 303);
+    const afterCount = await t.db.query('SELECT count(*)::int AS n FROM children');
+    assert.equal(afterCount.rows[0].n, before.rows[0].n + 1);
+  });
+
+  test('another organisation cannot see, change or find the child', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const child = await createChild(t.db, { organisationId, firstName: 'Private', lastName: 'Child', nhsNumber: '4010232137' });
+    const other = await practitioner();
+    assert.equal((await other.c.get(`/children/${child.id}`)).statusCode, 404);
+    assert.equal((await other.c.get(`/children/${child.id}/edit`)).statusCode, 404);
+    assert.equal((await other.c.json('GET', `/api/v1/children/${child.id}`)).statusCode, 404);
+    assert.equal((await patch(other.c, `/api/v1/children/${child.id}`, { schoolOrSetting: 'X' })).statusCode, 404);
+    const search = await other.c.json('GET', '/api/v1/children?nhsNumber=4010232137');
+    assert.deepEqual(search.json().results, []);
+    assert.equal(await getChildForViewer(t.db, other.principal, child.id), null);
+    const own = await practitioner(organisationId);
+    assert.equal((await getChildForViewer(t.db, own.principal, child.id))?.id, child.id);
+  });
+
+  test('roles without children:view get 403; anonymous callers get 401 from the API and sign-in from pages', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const auditor = await createUser(t.db, 'auditor', { organisationId, enrolTotp: true });
+    const c = new Client(t.app);
+    await c.signIn(auditor);
+    assert.equal((await c.get('/children')).statusCode, 403);
+    assert.equal((await c.json('GET', '/api/v1/children?name=x')).statusCode, 403);
+    const anon = new Client(t.app);
+    assert.equal((await anon.json('GET', '/api/v1/children?name=x')).statusCode, 401);
+    assert.equal((await anon.json('POST', '/api/v1/children', { firstName: 'A' })).statusCode, 401);
+    assert.equal((await anon.json('GET', '/api/v1/children/00000000-0000-0000-0000-000000000000')).statusCode, 401);
+    const page = await anon.get('/children');
+    assert.equal(page.statusCode, 303);
+    assert.match(String(page.headers.location), /^\/sign-in\?/);
+  });
+});
+
+describe('search', () => {
+  let org: string;
+  let c: Client;
+  let principal: Awaited<ReturnType<typeof practitioner>>['principal'];
+  const ids: Record<string, string> = {};
+  before(async () => {
+    org = (await createOrganisation(t.db)).organisationId;
+    ({ c, principal } = await practitioner(org));
+    ids.jayden = (await createChild(t.db, { organisationId: org, firstName: 'Jayden', lastName: 'Smith', dateOfBirth: '2018-03-14', postcode: 'ME4 4TR', nhsNumber: '9434765919' })).id;
+    ids.ava = (await createChild(t.db, { organisationId: org, firstName: 'Ava', lastName: 'Smith-Jones', dateOfBirth: '2019-05-02', postcode: 'ME7 1AA' })).id;
+    ids.mohammed = (await createChild(t.db, { organisationId: org, firstName: 'Mohammed', lastName: 'Khan', dateOfBirth: '2016-11-20', postcode: 'ME5 9QT' })).id;
+    ids.unrelated = (await createChild(t.db, { organisationId: org, firstName: 'Zofia', lastName: 'Nowak', dateOfBirth: '2012-01-09' })).id;
+    // Same name, other organisation: never found.
+    await createChild(t.db, { organisationId: (await createOrganisation(t.db)).organisationId, firstName: 'Jayden', lastName: 'Smith', dateOfBirth: '2018-03-14' });
+  });
+
+  const top = async (query: Parameters<typeof searchChildren>[2]) => (await searchChildren(t.db, principal, query)).map((r) => r.id);
+
+  test('misspellings and variants: Jaden → Jayden, Smyth → Smith, Mohammad Kahn → Mohammed Khan', async () => {
+    assert.equal((await top({ name: 'Jaden Smith' }))[0], ids.jayden);
+    assert.equal((await top({ name: 'Jayden Smyth' }))[0], ids.jayden);
+    assert.equal((await top({ name: 'jaden smyth' }))[0], ids.jayden);
+    assert.equal((await top({ name: 'Smyth' }))[0], ids.jayden);
+    assert.equal((await top({ name: 'Mohammad Kahn' }))[0], ids.mohammed);
+    assert.ok(!(await top({ name: 'Jaden Smyth' })).includes(ids.unrelated));
+  });
+
+  test('hyphenated and reordered names', async () => {
+    assert.equal((await top({ name: 'Smith-Jones Ava' }))[0], ids.ava);
+    assert.equal((await top({ name: 'Ava Smith Jones' }))[0], ids.ava);
+    assert.equal((await top({ name: 'Ava Jones' }))[0], ids.ava);
+    assert.equal((await top({ name: 'Smith Jayden' }))[0], ids.jayden);
+  });
+
+  test('by date of birth, postcode (full or outward code) and NHS number, only within the organisation', async () => {
+    assert.deepEqual(await top({ dateOfBirth: '2018-03-14' }), [ids.jayden]);
+    assert.equal((await top({ dateOfBirth: '2018-14-03'.replace('14-03', '03-14') }))[0], ids.jayden);
+    // day and month swapped still finds, ranked below an exact date
+    assert.ok((await top({ dateOfBirth: '2019-02-05' })).includes(ids.ava));
+    assert.deepEqual(await top({ postcode: 'me4 4tr' }), [ids.jayden]);
+    assert.deepEqual(await top({ postcode: 'ME7' }), [ids.ava]);
+    assert.deepEqual(await top({ nhsNumber: '943-476-5919' }), [ids.jayden]);
+    const scored = await searchChildren(t.db, principal, { name: 'Jaden Smyth', dateOfBirth: '2018-03-14' });
+    assert.equal(scored[0]!.id, ids.jayden);
+    assert.ok(scored[0]!.score >= 80, String(scored[0]!.score));
+    assert.equal(scored[0]!.postcode, 'ME4 4TR');
+  });
+
+  test('the search page works as a plain GET form and audits the search without its terms', async () => {
+    const res = await c.get('/children?name=Jaden+Smyth&dateOfBirth-day=&dateOfBirth-month=&dateOfBirth-year=&postcode=&nhsNumber=');
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, new RegExp(`href="/children/${ids.jayden}">Jayden Smith</a>`));
+    const bad = await c.get('/children?name=&dateOfBirth-day=31&dateOfBirth-month=2&dateOfBirth-year=2018&postcode=&nhsNumber=123');
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#dateOfBirth-day">Date of birth must be a real date/);
+    assert.match(bad.body, /href="#nhsNumber">NHS number must be 10 digits/);
+    const rows = (await t.db.query("SELECT details FROM audit_log WHERE action = 'child.search' AND user_id = $1", [principal.userId])).rows;
+    assert.ok(rows.length >= 1);
+    assert.equal(rows.at(-1).details.byName, true);
+    assert.doesNotMatch(JSON.stringify(rows), /Jaden|Smyth/i);
+  });
+
+  test('the API search, with 400s naming the field', async () => {
+    const res = await c.json('GET', '/api/v1/children?name=Jaden%20Smyth');
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.json().results[0].id, ids.jayden);
+    assert.deepEqual(Object.keys(res.json().results[0]).sort(), ['dateOfBirth', 'expectedDueDate', 'firstName', 'id', 'knownAs', 'lastName', 'postcode', 'score']);
+    const bad = await c.json('GET', '/api/v1/children?nhsNumber=9434765918');
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().field, 'nhsNumber');
+    const none = await c.json('GET', '/api/v1/children');
+    assert.equal(none.statusCode, 400);
+    assert.equal(none.json().field, 'name');
+  });
+});
+
+describe('the API', () => {
+  test('creates, reads and changes a child; 400 names the field; 409 offers likely matches', async () => {
+    const { c, user } = await practitioner();
+    const bad = await c.json('POST', '/api/v1/children', { firstName: 'Leo', lastName: 'Brown', dateOfBirth: '2020-01-01', nhsNumber: '9434765918' });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().field, 'nhsNumber');
+    const badUpn = await c.json('POST', '/api/v1/children', { firstName: 'Leo', lastName: 'Brown', dateOfBirth: '2020-01-01', upn: 'A801200005001' });
+    assert.equal(badUpn.json().field, 'upn');
+    const badPostcode = await c.json('POST', '/api/v1/children', { firstName: 'Leo', lastName: 'Brown', dateOfBirth: '2020-01-01', address: { line1: '1 Road', postcode: 'nope' } });
+    assert.equal(badPostcode.json().field, 'address.postcode');
+    const noDate = await c.json('POST', '/api/v1/children', { firstName: 'Leo', lastName: 'Brown' });
+    assert.equal(noDate.json().field, 'dateOfBirth');
+
+    const created = await c.json('POST', '/api/v1/children', { firstName: 'Leo', lastName: 'Brown', expectedDueDate: new Date(Date.now() + 60 * 86400000).toISOString().slice(0, 10), address: { line1: '3 Mill Lane', postcode: 'ME4 6AA' } });
+    assert.equal(created.statusCode, 201, created.body);
+    const id = created.json().child.id;
+    assert.equal(created.json().child.dateOfBirth, null);
+
+    const again = await c.json('POST', '/api/v1/children', { firstName: 'Leo', lastName: 'Browne', dateOfBirth: new Date().toISOString().slice(0, 10), address: { line1: '3 Mill Lane', postcode: 'ME4 6AA' } });
+    assert.equal(again.statusCode, 409, again.body);
+    assert.equal(again.json().matches[0].id, id);
+
+    const read = await c.json('GET', `/api/v1/children/${id}`);
+    assert.equal(read.statusCode, 200);
+    assert.equal(read.json().child.addresses[0].postcode, 'ME4 6AA');
+
+    const changed = await patch(c, `/api/v1/children/${id}`, { dateOfBirth: new Date().toISOString().slice(0, 10), firstName: 'Leon', address: { line1: '9 New Road', postcode: 'ME5 1AB', fromDate: new Date().toISOString().slice(0, 10) } });
+    assert.equal(changed.statusCode, 200, changed.body);
+    assert.deepEqual(changed.json().changed.sort(), ['address', 'dateOfBirth', 'expectedDueDate', 'firstName']);
+    assert.equal(changed.json().child.expectedDueDate, null);
+    assert.deepEqual(changed.json().child.addresses.map((a: { postcode: string; current: boolean }) => [a.postcode, a.current]), [['ME5 1AB', true], ['ME4 6AA', false]]);
+    assert.ok(changed.json().child.names.some((n: { kind: string; firstName: string }) => n.kind === 'previous' && n.firstName === 'Leo'));
+    const ev = await t.db.query("SELECT summary, detail FROM events WHERE child_id = $1 AND type = 'record' ORDER BY id", [id]);
+    assert.equal(ev.rows.length, 2);
+    assert.deepEqual(ev.rows[1].detail.fields.sort(), ['address', 'dateOfBirth', 'expectedDueDate', 'firstName']);
+    assert.doesNotMatch(JSON.stringify(ev.rows), /Leon|ME5/);
+    const audit = await auditActions(user.id);
+    const update = audit.find((a) => a.action === 'child.update' && a.record_id === id);
+    assert.deepEqual(String(update?.details.fields).split(',').sort(), ['address', 'dateOfBirth', 'expectedDueDate', 'firstName']);
+
+    const patchBad = await patch(c, `/api/v1/children/${id}`, { nhsNumber: '0000000061' });
+    assert.equal(patchBad.statusCode, 400);
+    assert.equal(patchBad.json().field, 'nhsNumber');
+    const unknownField = await patch(c, `/api/v1/children/${id}`, { shoeSize: 3 });
+    assert.equal(unknownField.statusCode, 400);
+
+    // Anonymous PATCH is refused.
+    const anon = await t.app.inject({ method: 'PATCH', url: `/api/v1/children/${id}`, payload: '{}', headers: { 'content-type': 'application/json' } });
+    assert.equal(anon.statusCode, 401);
+  });
+
+  test('openapi fragment documents every /api/v1/children endpoint', async () => {
+    const { peopleOpenApiPaths } = await import('../../src/people/routes.ts');
+    assert.deepEqual(Object.keys(peopleOpenApiPaths['/api/v1/children']).sort(), ['get', 'post']);
+    assert.deepEqual(Object.keys(peopleOpenApiPaths['/api/v1/children/{id}']).sort(), ['get', 'patch']);
+    assert.ok(peopleOpenApiPaths['/api/v1/children/{id}/household'].post);
+    assert.doesNotMatch(JSON.stringify(peopleOpenApiPaths), /\$ref/);
+  });
+});
+
+describe('household, siblings and professionals', () => {
+  test('adults, siblings both ways and professionals show on the child pages, and householdOf reports them', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const { c, user } = await practitioner(organisationId);
+    const a = await createChild(t.db, { organisationId, firstName: 'Mia', lastName: 'Taylor' });
+    const b = await createChild(t.db, { organisationId, firstName: 'Noah', lastName: 'Taylor', dateOfBirth: '2015-06-01' });
+    const hidden = await createChild(t.db, { organisationId: (await createOrganisation(t.db)).organisationId, firstName: 'Hidden', lastName: 'Taylor' });
+
+    await c.get(`/children/${a.id}/household/new`);
+    const missing = await c.post(`/children/${a.id}/household`, { firstName: 'Sarah', lastName: '', relationship: 'Mother', parentalResponsibility: 'yes' });
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /href="#lastName">Enter their last name/);
+    assert.match(missing.body, /href="#livesWithChild">Choose whether they live with the child/);
+    assert.match(missing.body, /value="Sarah"/);
+    const added = await c.post(`/children/${a.id}/household`, { firstName: 'Sarah', lastName: 'Taylor', relationship: 'Mother', parentalResponsibility: 'yes', livesWithChild: 'yes' });
+    assert.equal(added.statusCode, 303);
+
+    const find = await c.get(`/children/${a.id}/household/new?siblingName=Noah+Taylor`);
+    assert.match(find.body, new RegExp(`name="relatedChildId" value="${b.id}"`));
+    assert.doesNotMatch(find.body, new RegExp(hidden.id));
+    assert.equal((await c.post(`/children/${a.id}/siblings`, { relatedChildId: b.id, relationship: 'Brother' })).statusCode, 303);
+    assert.equal((await c.post(`/children/${a.id}/siblings`, { relatedChildId: b.id })).statusCode, 400);
+    assert.equal((await c.post(`/children/${a.id}/siblings`, { relatedChildId: hidden.id })).statusCode, 400);
+
+    await c.get(`/children/${a.id}/professionals/new`);
+    const badEmail = await c.post(`/children/${a.id}/professionals`, { name: 'Jo Patel', role: 'Health visitor', email: 'not-an-email' });
+    assert.equal(badEmail.statusCode, 400);
+    assert.match(badEmail.body, /href="#email">/);
+    assert.equal((await c.post(`/children/${a.id}/professionals`, { name: 'Jo Patel', role: 'Health visitor', organisation: 'Medway Community Healthcare' })).statusCode, 303);
+    assert.equal((await c.post(`/children/${a.id}/names`, { kind: 'alias', firstName: 'Mimi', lastName: '' })).statusCode, 303);
+
+    const pageA = await c.get(`/children/${a.id}`);
+    assert.match(pageA.body, /Sarah Taylor/);
+    assert.match(pageA.body, new RegExp(`href="/children/${b.id}">Noah Taylor</a>`));
+    assert.match(pageA.body, /Brother/);
+    assert.match(pageA.body, /Jo Patel/);
+    assert.match(pageA.body, /Mimi/);
+    const pageB = await c.get(`/children/${b.id}`);
+    assert.match(pageB.body, new RegExp(`href="/children/${a.id}">Mia Taylor</a>`));
+
+    const hA = await householdOf(t.db, a.id);
+    assert.deepEqual(hA.siblingChildIds, [b.id]);
+    assert.equal(hA.members[0]!.relationship, 'Mother');
+    assert.equal(hA.members[0]!.parentalResponsibility, true);
+    assert.deepEqual((await householdOf(t.db, b.id)).siblingChildIds, [a.id]);
+
+    // The mother's name is found by aliases search? No: but the alias is.
+    const alias = await c.json('GET', '/api/v1/children?name=Mimi%20Taylor');
+    assert.equal(alias.json().results[0].id, a.id);
+
+    const api = await c.json('POST', `/api/v1/children/${b.id}/household`, { firstName: 'Dan', lastName: 'Taylor', relationship: 'Father', parentalResponsibility: true, livesWithChild: false });
+    assert.equal(api.statusCode, 201);
+    const apiBad = await c.json('POST', `/api/v1/children/${b.id}/household`, { firstName: 'Dan', lastName: 'Taylor', relationship: 'Father', livesWithChild: false });
+    assert.equal(apiBad.statusCode, 400);
+    assert.equal(apiBad.json().field, 'parentalResponsibility');
+
+    const actions = (await auditActions(user.id)).map((x) => x.action);
+    for (const a2 of ['child.household.add', 'child.sibling.link', 'child.professional.add', 'child.name.add']) assert.ok(actions.includes(a2), a2);
+  });
+});
+
+describe('editing through the form', () => {
+  test('changes are saved, history is kept and the form is prefilled', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const { c } = await practitioner(organisationId);
+    const child = await createChild(t.db, { organisationId, firstName: 'Ella', lastName: 'Green', dateOfBirth: '2017-09-09', postcode: 'ME4 4TR' });
+    const form = await c.get(`/children/${child.id}/edit`);
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /name="firstName"[^>]*value="Ella"/);
+    const bad = await c.post(`/children/${child.id}/edit`, { firstName: 'Ella', lastName: 'Green', born: 'yes', 'dateOfBirth-day': '9', 'dateOfBirth-month': '9', 'dateOfBirth-year': '2017', upn: 'X123', schoolOrSetting: 'Hill School' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#upn">/);
+    assert.match(bad.body, /value="Hill School"/);
+    const ok = await c.post(`/children/${child.id}/edit`, {
+      firstName: 'Ella', lastName: 'Green', born: 'yes', 'dateOfBirth-day': '9', 'dateOfBirth-month': '9', 'dateOfBirth-year': '2017',
+      schoolOrSetting: 'Hill School', flags: 'lookedAfter', interpreterNeeded: 'no',
+      addressLine1: '5 Castle View', addressPostcode: 'ME1 1AA',
+    });
+    assert.equal(ok.statusCode, 303);
+    const row = (await t.db.query('SELECT school_or_setting, looked_after FROM children WHERE id = $1', [child.id])).rows[0];
+    assert.deepEqual(row, { school_or_setting: 'Hill School', looked_after: true });
+    const addresses = (await t.db.query('SELECT postcode, to_date IS NULL AS current FROM child_addresses WHERE child_id = $1 ORDER BY id', [child.id])).rows;
+    assert.deepEqual(addresses, [{ postcode: 'ME4 4TR', current: false }, { postcode: 'ME1 1AA', current: true }]);
+    const ev = (await t.db.query("SELECT detail FROM events WHERE child_id = $1 AND type = 'record'", [child.id])).rows;
+    assert.deepEqual(ev[0].detail.fields, ['schoolOrSetting', 'lookedAfter', 'address']);
+  });
+});
