@@ -293,3 +293,12 @@ export type AmendmentInput = z.output<typeof amendmentSchema>;
 export function formatReference(n: number): string {
   return `C-${String(n).padStart(6, '0')}`;
 }
+
+/** Where to pick a draft up: the first page not yet answered (or answered wrongly), else check answers. */
+export function resumeStep(d: ConcernDraft, now: Date, childVisible = true): StepId | 'check' {
+  for (const step of stepsFor(d)) {
+    const untouched = STEP_FIELDS[step].every((f) => d[f] === undefined);
+    if (untouched || validateStep(step, d, now, childVisible).length) return step;
+  }
+  return 'check';
+}

@@ -13,7 +13,7 @@ import { notificationRoutes } from '../platform/notify/routes.ts';
 import { categoryLabel, CATEGORY_GROUPS, CONCERN_CATEGORIES, cinFactorsFor } from './categories.ts';
 import {
   AMENDABLE_FIELDS, amendmentSchema, concernInputSchema, draftToInput, formatReference, isStep, nextStep, pickStepFields,
-  previousStep, STEP_TITLES, stepsFor, validateStep, type ConcernDraft, type StepError, type StepId,
+  previousStep, resumeStep, STEP_TITLES, stepsFor, validateStep, type ConcernDraft, type StepError, type StepId,
 } from './form.ts';
 import {
   amendConcern, ChildNotVisibleError, discardConcernDraft, draftKey, isChildVisible, isDraftId, listMyConcerns, listMyDrafts,
@@ -162,8 +162,8 @@ export function concernRecordRoutes(app: FastifyInstance, db: Db, config: Pick<C
       });
     }
     if (step === 'continue') {
-      const result = draftToInput(data, new Date(), data.childId ? await isChildVisible(db, req.principal!, data.childId) : false);
-      return reply.redirect(`/concerns/new/${draftId}/${result.ok ? 'check' : result.step}`, 303);
+      const visible = data.childId ? await isChildVisible(db, req.principal!, data.childId) : false;
+      return reply.redirect(`/concerns/new/${draftId}/${resumeStep(data, new Date(), visible)}`, 303);
     }
     if (!isStep(step)) return reply.callNotFound();
     if (step === 'call-999' && data.immediateDanger !== 'yes') return reply.redirect(`/concerns/new/${draftId}/danger`, 303);
