@@ -23,6 +23,8 @@ export const PERMISSIONS = [
   'sharing:countersign',
   /** the organisation-wide information-sharing log */
   'sharing:view-log',
+  /** the organisation's statutory clocks: see them, and record the events that start and stop them (src/clocks) */
+  'clocks:view',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -53,6 +55,9 @@ const SHARING_GRANTS: Partial<Record<Role, Permission[]>> = {
   auditor: ['sharing:view-log'],
 };
 for (const [role, granted] of Object.entries(SHARING_GRANTS)) GRANTS[role as Role].push(...granted);
+
+// Statutory clocks: the safeguarding leads who are reminded of them, and the front door that works to them.
+for (const role of ['dsl', 'deputy_dsl', 'front_door_worker', 'front_door_manager'] as const) GRANTS[role].push('clocks:view');
 
 export interface Principal {
   userId: string;
@@ -143,4 +148,13 @@ export function canCountersignSharing(p: Principal | null, c: ConcernFacts, deci
 /** The organisation-wide log, for the DSL, deputies and auditors of that organisation. */
 export function canViewSharingLog(p: Principal | null, organisationId: string): boolean {
   return !!p && can(p, 'sharing:view-log') && p.organisationId === organisationId;
+}
+
+/**
+ * A clock event may name a child only if the acting organisation knows the child (child_organisations), so
+ * nobody attaches clocks, and the chronology entries they write, to another organisation's child.
+ */
+export function canRecordClockEvent(p: Principal | null, childOrganisationIds: readonly string[] | null): boolean {
+  if (!p || !can(p, 'clocks:view')) return false;
+  return childOrganisationIds === null || childOrganisationIds.includes(p.organisationId);
 }
