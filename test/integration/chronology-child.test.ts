@@ -1,0 +1,139 @@
+// A child's chronology: every entry newest first, filters, significant events, the PDF, audit and access.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { renderChronologyPdf } from '../../src/chronology/pdf.ts';
+import { addWorkingDays, londonDateOf } from '../../src/platform/calendar/working-days.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { createChild } from '../support/children.ts';
+import { createConcern } from '../support/concerns.ts';
+import { createOrganisation, createUser, type TestUser } from '../support/fixtures.ts';
+import { Client } from '../support/http.ts';
+
+let t: TestApp;
+before(async () => { t = await createTestApp(); });
+after(async () => { await t.close(); });
+
+const DAY = 24 * 60 * 60 * 1000;
+
+async function signedIn(user: TestUser) {
+  const c = new Client(t.app);
+  await c.signIn(user);
+  return c;
+}
+
+describe('chronology', () => {
+  test('shows every concern, assessment, decision, task outcome and significant event, newest first, with filters, and a PDF', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const dsl = await createUser(t.db, 'dsl', { organisationId, enrolTotp: true });
+    const practitioner = await createUser(t.db, 'practitioner', { organisationId });
+    const child = await createChild(t.db, { organisationId, firstName: 'Isla', lastName: 'James', dateOfBirth: '2025-06-01' });
+    const older = await createConcern(t.db, { childId: child.id, organisationId, raisedBy: practitioner.id, submittedAt: new Date(Date.now() - 40 * DAY) });
+    const concern = await createConcern(t.db, { childId: child.id, organisationId, raisedBy: practitioner.id, submittedAt: new Date(Date.now() - 1 * DAY) });
+    void older;
+    const c = await signedIn(dsl);
+    await c.get(`/triage/${concern.id}`);
+    const fw = await t.db.query<{ content: { indicators: { id: string; tags: string[] }[] } }>("SELECT content FROM framework_versions WHERE framework_id = 'medway'");
+    const da = fw.rows[0]!.content.indicators.find((i) => i.tags.includes('domestic-abuse'))!;
+    assert.equal((await c.json('POST', `/api/v1/concerns/${concern.id}/assessments`, { indicators: [da.id], immediateDanger: false, chosenLevel: 'level-3', overrideReason: 'Repeated incidents.' })).statusCode, 201);
+    const decision = await c.json('POST', `/api/v1/concerns/${concern.id}/decisions`, {
+      outcome: 'early_help', rationale: 'Family asked for help; consent given.',
+      tasks: [{ title: 'Start the early help assessment', ownerId: dsl.id, dueDate: addWorkingDays(londonDateOf(new Date()), 10) }],
+    });
+    assert.equal(decision.statusCode, 201);
+    assert.equal((await c.json('POST', `/api/v1/tasks/${decision.json().tasks[0]}/complete`, { outcome: 'Assessment started with mum.' })).statusCode, 200);
+
+    // Add a significant event by hand: errors keep what was typed.
+    const bad = await c.post(`/children/${child.id}/chronology/events`, { 'date-day': '30', 'date-month': '2', 'date-year': '2026', summary: 'Moved house', detail: 'To Gillingham' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#date-day">The date of the event must be a real date/);
+    assert.match(bad.body, /value="Moved house"/);
+    assert.match(bad.body, /To Gillingham/);
+    const tenDaysAgo = londonDateOf(new Date(Date.now() - 10 * DAY));
+    const [y, m, d] = tenDaysAgo.split('-');
+    const added = await c.post(`/children/${child.id}/chronology/events`, { 'date-day': d!, 'date-month': m!, 'date-year': y!, summary: 'Moved house', detail: 'To Gillingham' });
+    assert.equal(added.statusCode, 303);
+    const apiAdd = await c.json('POST', `/api/v1/children/${child.id}/events`, { date: 'yesterday', summary: 'x' });
+    assert.equal(apiAdd.statusCode, 400);
+    assert.equal(apiAdd.json().field, 'date');
+
+    const page = await c.get(`/children/${child.id}/chronology`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Task completed: Start the early help assessment/);
+    assert.match(page.body, /Assessment started with mum\./);
+    assert.match(page.body, /Family asked for help; consent given\./);
+    assert.match(page.body, /Level of need assessed as Level 3/);
+    assert.match(page.body, /Moved house/);
+    assert.match(page.body, /Significant/);
+    assert.match(page.body, /href="\/chronology\/print.css" media="print"/);
+
+    const all = (await c.json('GET', `/api/v1/children/${child.id}/chronology`)).json();
+    const types = all.events.map((e: { type: string }) => e.type);
+    assert.deepEqual(types.slice(0, 4), ['task', 'decision', 'assessment', 'concern']);
+    assert.deepEqual(types.slice(-3), ['concern', 'significant_event', 'concern']);
+    const times = all.events.map((e: { occurredAt: string }) => Date.parse(e.occurredAt));
+    assert.deepEqual(times, [...times].sort((a: number, b: number) => b - a));
+
+    const decisionsOnly = (await c.json('GET', `/api/v1/children/${child.id}/chronology?type=decision`)).json();
+    assert.deepEqual(decisionsOnly.events.map((e: { type: string }) => e.type), ['decision']);
+    const fromDate = londonDateOf(new Date(Date.now() - 20 * DAY));
+    const toDate = londonDateOf(new Date(Date.now() - 5 * DAY));
+    const window = (await c.json('GET', `/api/v1/children/${child.id}/chronology?from=${fromDate}&to=${toDate}`)).json();
+    assert.deepEqual(window.events.map((e: { summary: string }) => e.summary), ['Moved house']);
+    const badFilter = await c.json('GET', `/api/v1/children/${child.id}/chronology?from=2026-13-01`);
+    assert.equal(badFilter.statusCode, 400);
+    assert.equal(badFilter.json().field, 'from');
+    const badPage = await c.get(`/children/${child.id}/chronology?from=2026-13-01&type=decision`);
+    assert.equal(badPage.statusCode, 400);
+    assert.match(badPage.body, /href="#from"/);
+    assert.match(badPage.body, /value="2026-13-01"/);
+    const filteredPage = await c.get(`/children/${child.id}/chronology?type=significant_event&type=task`);
+    assert.match(filteredPage.body, /Moved house/);
+    assert.doesNotMatch(filteredPage.body, /Level of need assessed/);
+    assert.match(filteredPage.body, /chronology\.pdf\?type=task&amp;type=significant_event|chronology\.pdf\?type=significant_event&amp;type=task/);
+
+    const pdf = await c.get(`/children/${child.id}/chronology.pdf?type=decision`);
+    assert.equal(pdf.statusCode, 200);
+    assert.equal(pdf.headers['content-type'], 'application/pdf');
+    assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
+    assert.match(pdf.rawPayload.toString("latin1"), /\/Title /);
+    assert.match(pdf.rawPayload.toString("latin1"), /\(Chronology for Isla James\)/);
+    assert.match(pdf.rawPayload.toString('latin1'), /\/Lang \(en-GB\)/);
+
+    // The text itself, uncompressed.
+    const events = (await t.db.query('SELECT e.*, NULL AS recorded_by_name FROM events e WHERE child_id = $1 ORDER BY occurred_at DESC', [child.id])).rows;
+    const text = (await renderChronologyPdf({
+      child: { id: child.id, first_name: 'Isla', last_name: 'James', known_as: null, date_of_birth: '2025-06-01', expected_due_date: null, organisation_ids: [organisationId] },
+      events, query: { types: [] }, truncated: false, compress: false,
+    })).toString('latin1');
+    // Text is shown as hex strings in TJ arrays (split where kerning applies): decode each line.
+    const shown = [...text.matchAll(/\[([^\]]*)\] TJ/g)].map((m) => [...m[1]!.matchAll(/<([0-9a-f]*)>/gi)].map((h) => Buffer.from(h[1]!, 'hex').toString('latin1')).join('')).join('\n');
+    assert.match(shown, /Chronology for Isla James/);
+    assert.match(shown, /Moved house/);
+    assert.match(shown, /Family asked for help/);
+
+    const audit = await t.db.query("SELECT action, details FROM audit_log WHERE record_id = $1 AND action LIKE 'chronology.%' ORDER BY id", [child.id]);
+    const actions = audit.rows.map((r) => r.action);
+    assert.ok(actions.includes('chronology.view'));
+    assert.ok(actions.includes('chronology.pdf'));
+    assert.ok(actions.includes('chronology.add-event'));
+    assert.equal(audit.rows.find((r) => r.action === 'chronology.pdf').details.types, 'decision');
+  });
+
+  test('no chronology for a practitioner (403) or another organisation (404)', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const other = await createOrganisation(t.db);
+    const practitioner = await createUser(t.db, 'practitioner', { organisationId });
+    const outsider = await createUser(t.db, 'dsl', { organisationId: other.organisationId, enrolTotp: true });
+    const child = await createChild(t.db, { organisationId });
+    const p = await signedIn(practitioner);
+    assert.equal((await p.get(`/children/${child.id}/chronology`)).statusCode, 403);
+    const o = await signedIn(outsider);
+    assert.equal((await o.get(`/children/${child.id}/chronology`)).statusCode, 404);
+    assert.equal((await o.get(`/children/${child.id}/chronology.pdf`)).statusCode, 404);
+    assert.equal((await o.json('GET', `/api/v1/children/${child.id}/chronology`)).statusCode, 404);
+    assert.equal((await o.json('POST', `/api/v1/children/${child.id}/events`, { date: '2026-01-01', summary: 'x' })).statusCode, 404);
+    assert.equal((await new Client(t.app).json('GET', `/api/v1/children/${child.id}/chronology`)).statusCode, 401);
+    const n = await t.db.query("SELECT count(*)::int AS n FROM events WHERE child_id = $1", [child.id]);
+    assert.equal(n.rows[0].n, 0);
+  });
+});
