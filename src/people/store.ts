@@ -309,11 +309,9 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
   let codesParam = "'{}'::text[]";
   if (q.name) {
     nameParam = p(q.name);
-    branches.push(`SELECT child_id FROM child_names WHERE full_name % ${nameParam} OR ${nameParam} <% full_name`);
-    if (q.codes.length) {
-      codesParam = `${p(q.codes)}::text[]`;
-      branches.push(`SELECT child_id FROM child_names WHERE dmetaphone(first_name) = ANY(${codesParam}) ${q.singleWord ? 'OR' : 'AND'} dmetaphone(last_name) = ANY(${codesParam})`);
-    }
+    if (q.codes.length) codesParam = `${p(q.codes)}::text[]`;
+    // See migrations/004_people_search.sql: trigram and phonetic matches, always from their indexes.
+    branches.push(`SELECT child_id FROM child_name_candidates(${nameParam}, ${codesParam}, ${q.singleWord})`);
   }
   if (q.datesOfBirth.length) {
     branches.push(`SELECT id FROM children WHERE partnership_id = ${p(q.partnershipId)} AND date_of_birth = ANY(${p(q.datesOfBirth)}::date[])`);
@@ -321,8 +319,8 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
   if (q.dateOfBirth) {
     // An unborn child's record, found by a date of birth near the expected due date.
     const d = p(q.dateOfBirth);
-    branches.push(`SELECT c.id FROM child_organisations co JOIN children c ON c.id = co.child_id
-      WHERE co.organisation_id = $1 AND c.expected_due_date BETWEEN ${d}::date - 42 AND ${d}::date + 42`);
+    branches.push(`SELECT id FROM children WHERE partnership_id = ${p(q.partnershipId)}
+      AND expected_due_date BETWEEN ${d}::date - 42 AND ${d}::date + 42`);
   }
   if (q.postcodeKey) {
     const k = p(q.postcodeKey);
