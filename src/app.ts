@@ -14,6 +14,7 @@ import { concernRecordRoutes } from './concerns/record-routes.ts';
 import { triageOpenApiPaths, triageRoutes } from './concerns/triage-routes.ts';
 import { authRoutes } from './platform/auth/routes.ts';
 import { calendarRoutes } from './platform/calendar/routes.ts';
+import { clockRoutes, clocksOpenApiPaths } from './clocks/routes.ts';
 import type { Db } from './platform/db/pool.ts';
 import { draftRoutes } from './platform/drafts/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
@@ -45,6 +46,7 @@ const NAVIGATION: { href: string; text: string; permission: Permission | 'public
   { href: '/concerns', text: 'Concerns', permission: 'concerns:raise' },
   { href: '/triage', text: 'Triage', permission: 'concerns:triage' },
   { href: '/tasks', text: 'Tasks', permission: 'children:view' },
+  { href: '/clocks', text: 'Clocks', permission: 'clocks:view' },
   { href: '/notifications', text: 'Notifications', permission: 'notifications:own' },
   { href: '/thresholds', text: 'Thresholds of need', permission: 'public' },
   { href: '/audit', text: 'Audit log', permission: 'audit:read' },
@@ -134,8 +136,9 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   thresholdRoutes(app, frameworks);
   peopleRoutes(app, db);
   triageRoutes(app, db, frameworks);
+  clockRoutes(app, db);
   // Each domain's /api/v1 paths, documented in one OpenAPI document.
-  openApiRoutes(app, [thresholdOpenApiPaths, triageOpenApiPaths]);
+  openApiRoutes(app, [thresholdOpenApiPaths, triageOpenApiPaths, clocksOpenApiPaths]);
 
   app.setNotFoundHandler((req, reply) => {
     if (wantsJson(req)) return reply.code(404).send({ error: 'Not Found', message: 'No such resource' });
