@@ -5,6 +5,7 @@ import { locateDatabase } from './platform/db/connect.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { createPool } from './platform/db/pool.ts';
 import { startEmailWorker, type EmailWorker } from './platform/notify/worker.ts';
+import { startClockReminders, type ReminderWorker } from './clocks/reminders.ts';
 import { loadShippedIntoDatabase } from './thresholds/registry.ts';
 import { describeSignIns, seedDemoIfEmpty, writeSignIns } from './seed/demo.ts';
 
@@ -17,11 +18,13 @@ async function main() {
   const db = createPool(location.url);
   let stopping = false;
   let mail: EmailWorker | undefined;
+  let clockReminders: ReminderWorker | undefined;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     await app?.close().catch(() => undefined);
     await mail?.stop().catch(() => undefined);
+    await clockReminders?.stop().catch(() => undefined);
     await db.end().catch(() => undefined);
     await location.embedded?.stop().catch(() => undefined);
     process.exit(code);
@@ -55,6 +58,7 @@ async function main() {
       });
       say('Sending email through the configured SMTP server.');
     }
+    clockReminders = startClockReminders({ db, onError: ({ code }) => app?.log.warn({ code }, 'clock reminders failed; will retry') });
     say(`Continuum is running at http://localhost:${port} — press Ctrl-C to stop.`);
   } catch (error) {
     process.stderr.write(`Continuum could not start: ${(error as Error).message}\n`);
