@@ -14,6 +14,11 @@ if (form && input && status) {
   const boxes = [...form.querySelectorAll('input[type="checkbox"][data-search]')];
   const total = status.textContent.match(/of (\d+)/)?.[1] ?? String(boxes.length);
   let timer;
+  // GOV.UK styles set `display` on these elements, which would win over the hidden attribute alone.
+  const hide = (el, hidden) => {
+    el.hidden = hidden;
+    el.style.display = hidden ? 'none' : '';
+  };
 
   const apply = () => {
     const words = normalise(input.value).split(/\s+/).filter(Boolean);
@@ -21,12 +26,12 @@ if (form && input && status) {
     for (const box of boxes) {
       const match = words.every((w) => box.dataset.search.includes(w));
       // Ticked boxes stay in the form either way, so hiding one never loses it.
-      box.closest('.govuk-checkboxes__item').hidden = !match;
+      hide(box.closest('.govuk-checkboxes__item'), !match);
       if (match) shown += 1;
     }
     for (const group of form.querySelectorAll('[data-indicator-group]')) {
       const any = [...group.querySelectorAll('.govuk-checkboxes__item')].some((item) => !item.hidden);
-      group.closest('.govuk-form-group').hidden = !any;
+      hide(group.closest('.govuk-form-group'), !any);
     }
     const ticked = form.querySelectorAll('input[name="indicators"]:checked, input[type="hidden"][name="indicators"]').length;
     const query = input.value.trim();
@@ -46,8 +51,14 @@ if (form && input && status) {
   });
 }
 
-const print = document.querySelector('[data-print-page]');
-if (print) {
-  print.hidden = false;
+// Without JavaScript the browser's own print command does the same, so the button only exists with it.
+const actions = document.querySelector('[data-print-actions]');
+if (actions) {
+  const print = document.createElement('button');
+  print.type = 'button';
+  print.className = 'govuk-button govuk-button--secondary';
+  print.dataset.printPage = '';
+  print.textContent = 'Print this page';
   print.addEventListener('click', () => window.print());
+  actions.firstElementChild?.after(print);
 }

@@ -83,6 +83,9 @@ export function renderAssessmentPdf({ result, link, generatedAt = new Date() }: 
   if (result.ageUnknown) para('No age was given, so rules about unborn children and babies under one were not applied.');
 
   heading(2, 'Why this level');
+  if (result.raisedByRule) {
+    para(`${result.indicatorCount > 0 ? `The indicators ticked are at ${result.indicatorLevel.name}. ` : ''}A rule in the framework raises the suggestion to ${result.level.name}.`);
+  }
   for (const r of result.reasons) {
     heading(3, r.kind === 'rule' ? `Rule: ${r.title ?? r.id}` : `Indicator: ${r.text}`);
     if (r.kind === 'rule') para(r.text);

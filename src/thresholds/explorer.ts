@@ -305,9 +305,9 @@ export function checkAssessForm(fw: Framework, v: AssessFormValues): CheckedAsse
   const hasAge = v.years !== '' || v.months !== '';
   const child: AssessmentInput['child'] = {};
   if (v.child !== '' && !['born', 'unborn', 'unknown'].includes(v.child)) {
-    addError(errors, 'child', 'Select whether the child is born, unborn or you do not know their age');
+    addError(errors, 'child', 'Select yes if the child is born, no if they are unborn, or that you do not know their age');
   } else if (v.child === 'unborn') {
-    if (hasAge) addError(errors, 'child', 'An unborn child has no age: select ‘Born’ to give an age, or clear the years and months');
+    if (hasAge) addError(errors, 'child', 'An unborn child has no age: clear the years and months, or answer yes to ‘Is the child born?’');
     else child.unborn = true;
   } else if (v.child === 'born' || (v.child === '' && hasAge)) {
     if (!hasAge) {
@@ -318,7 +318,7 @@ export function checkAssessForm(fw: Framework, v: AssessFormValues): CheckedAsse
       if (years !== undefined && months !== undefined) child.ageInMonths = years * 12 + months;
     }
   } else if (v.child === 'unknown' && hasAge) {
-    addError(errors, 'child', 'You selected ‘Not known’ and entered an age: select ‘Born’ to give an age, or clear the years and months');
+    addError(errors, 'child', 'You said you do not know the child’s age but gave one: clear the years and months, or answer yes to ‘Is the child born?’');
   }
 
   if (v.immediateDanger !== 'yes' && v.immediateDanger !== 'no') {
@@ -376,6 +376,7 @@ export function resultView(fw: Framework, a: Assessment, input: AssessmentInput)
     framework: { id: fw.id, name: fw.name, version: fw.version, publisher: fw.publisher },
     level: a.level,
     levelDescription: level?.description ?? '',
+    indicatorLevel: a.indicatorLevel,
     raisedByRule: a.level.id !== a.indicatorLevel.id,
     child: describeChild(input.child),
     ageUnknown: !input.child.unborn && input.child.ageInMonths === undefined,

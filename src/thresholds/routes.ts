@@ -274,6 +274,7 @@ export function thresholdRoutes(app: FastifyInstance, frameworks: FrameworkRegis
       elsewhere,
       pdfHref: `/thresholds/${encodeURIComponent(fw.id)}/assess.pdf?${query}`,
       changeHref: `/thresholds/${encodeURIComponent(fw.id)}/assess?${query}`,
+      versionQuery: values.version ? `?version=${encodeURIComponent(values.version)}` : '',
       startAgainHref: `/thresholds/${encodeURIComponent(fw.id)}/assess${values.version ? `?version=${encodeURIComponent(values.version)}` : ''}`,
       levelName: (id: string) => levelName(fw, id),
       madeAt: new Date(),
