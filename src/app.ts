@@ -18,6 +18,7 @@ import { clockRoutes, clocksOpenApiPaths } from './clocks/routes.ts';
 import type { Db } from './platform/db/pool.ts';
 import { draftRoutes } from './platform/drafts/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
+import { sharingOpenApiPaths, sharingRoutes } from './sharing/routes.ts';
 import { wantsJson } from './platform/http/context.ts';
 import { preSessionCsrf, registerGuard } from './platform/http/guard.ts';
 import { openApiRoutes } from './platform/http/openapi.ts';
@@ -49,6 +50,7 @@ const NAVIGATION: { href: string; text: string; permission: Permission | 'public
   { href: '/clocks', text: 'Clocks', permission: 'clocks:view' },
   { href: '/notifications', text: 'Notifications', permission: 'notifications:own' },
   { href: '/thresholds', text: 'Thresholds of need', permission: 'public' },
+  { href: '/sharing', text: 'Information sharing', permission: 'sharing:view-log' },
   { href: '/audit', text: 'Audit log', permission: 'audit:read' },
   { href: '/admin/frameworks', text: 'Frameworks', permission: 'frameworks:manage' },
   { href: '/account', text: 'Your account', permission: 'account:manage' },
@@ -137,8 +139,9 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   peopleRoutes(app, db);
   triageRoutes(app, db, frameworks);
   clockRoutes(app, db);
+  sharingRoutes(app, db);
   // Each domain's /api/v1 paths, documented in one OpenAPI document.
-  openApiRoutes(app, [thresholdOpenApiPaths, triageOpenApiPaths, clocksOpenApiPaths]);
+  openApiRoutes(app, [thresholdOpenApiPaths, triageOpenApiPaths, clocksOpenApiPaths, sharingOpenApiPaths]);
 
   app.setNotFoundHandler((req, reply) => {
     if (wantsJson(req)) return reply.code(404).send({ error: 'Not Found', message: 'No such resource' });
