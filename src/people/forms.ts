@@ -101,22 +101,13 @@ export function readChildForm(body: FormValues, creating: boolean): { input: Rec
   const flags = list(body, 'flags');
   for (const flag of STATUS_FLAGS) input[flag] = flags.includes(flag);
 
-  const born = str(body, 'born');
-  input.dateOfBirth = null;
-  input.expectedDueDate = null;
-  if (born === 'yes') {
-    const d = readDateParts(body, 'dateOfBirth');
-    if (d.error) addError(errors, 'dateOfBirth-day', d.error);
-    else if (!d.value) addError(errors, 'dateOfBirth-day', 'Enter the child’s date of birth');
-    input.dateOfBirth = d.value;
-  } else if (born === 'no') {
-    const d = readDateParts(body, 'expectedDueDate');
-    if (d.error) addError(errors, 'expectedDueDate-day', d.error);
-    else if (!d.value) addError(errors, 'expectedDueDate-day', 'Enter the expected due date');
-    input.expectedDueDate = d.value;
-  } else {
-    addError(errors, 'born', 'Select whether the child has been born');
-  }
+  // A born child has a date of birth, an unborn child an expected due date; the schema insists on one.
+  const dob = readDateParts(body, 'dateOfBirth');
+  if (dob.error) addError(errors, 'dateOfBirth-day', dob.error);
+  input.dateOfBirth = dob.value;
+  const edd = readDateParts(body, 'expectedDueDate');
+  if (edd.error) addError(errors, 'expectedDueDate-day', edd.error);
+  input.expectedDueDate = edd.value;
 
   const address = {
     line1: str(body, 'addressLine1'), line2: str(body, 'addressLine2'), town: str(body, 'addressTown'), postcode: str(body, 'addressPostcode'),
@@ -140,7 +131,6 @@ export function childToForm(c: ChildRecord): FormValues {
   const edd = dateParts(c.expectedDueDate);
   const v: FormValues = {
     firstName: c.firstName, middleNames: c.middleNames ?? '', lastName: c.lastName, knownAs: c.knownAs ?? '',
-    born: c.dateOfBirth ? 'yes' : c.expectedDueDate ? 'no' : '',
     'dateOfBirth-day': dob.day, 'dateOfBirth-month': dob.month, 'dateOfBirth-year': dob.year,
     'expectedDueDate-day': edd.day, 'expectedDueDate-month': edd.month, 'expectedDueDate-year': edd.year,
     sex: c.sex ?? '', gender: c.gender ?? '', ethnicity: c.ethnicity ?? '', firstLanguage: c.firstLanguage ?? '', religion: c.religion ?? '',

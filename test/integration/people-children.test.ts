@@ -33,7 +33,7 @@ const auditActions = async (userId: string) =>
   (await t.db.query<{ action: string; record_id: string | null; details: Record<string, unknown> }>('SELECT action, record_id, details FROM audit_log WHERE user_id = $1 ORDER BY id', [userId])).rows;
 
 const NEW_CHILD_FORM = {
-  firstName: 'Ava', middleNames: 'Rose', lastName: 'Smith-Jones', knownAs: '', born: 'yes',
+  firstName: 'Ava', middleNames: 'Rose', lastName: 'Smith-Jones', knownAs: '',
   'dateOfBirth-day': '2', 'dateOfBirth-month': '5', 'dateOfBirth-year': '2019',
   sex: 'female', interpreterNeeded: 'no', senStatus: 'sen_support', schoolOrSetting: 'Riverside Primary School',
   nhsNumber: '943 476 5919', upn: 'B801200005001', flags: ['childInNeed', 'youngCarer'],
@@ -92,7 +92,7 @@ describe('creating and viewing a child', () => {
     const { c } = await practitioner(organisationId);
     const existing = await createChild(t.db, { organisationId, firstName: 'Jayden', lastName: 'Smith', dateOfBirth: '2018-03-14', postcode: 'ME4 4TR' });
     await c.get('/children/new');
-    const form = { firstName: 'Jaden', lastName: 'Smyth', born: 'yes', 'dateOfBirth-day': '14', 'dateOfBirth-month': '3', 'dateOfBirth-year': '2018', interpreterNeeded: 'no' };
+    const form = { firstName: 'Jaden', lastName: 'Smyth', 'dateOfBirth-day': '14', 'dateOfBirth-month': '3', 'dateOfBirth-year': '2018', interpreterNeeded: 'no' };
     const res = await c.post('/children/new', form);
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /Is this a child you already have a record for\?/);
@@ -344,12 +344,12 @@ describe('editing through the form', () => {
     const form = await c.get(`/children/${child.id}/edit`);
     assert.equal(form.statusCode, 200);
     assert.match(form.body, /name="firstName"[^>]*value="Ella"/);
-    const bad = await c.post(`/children/${child.id}/edit`, { firstName: 'Ella', lastName: 'Green', born: 'yes', 'dateOfBirth-day': '9', 'dateOfBirth-month': '9', 'dateOfBirth-year': '2017', upn: 'X123', schoolOrSetting: 'Hill School' });
+    const bad = await c.post(`/children/${child.id}/edit`, { firstName: 'Ella', lastName: 'Green', 'dateOfBirth-day': '9', 'dateOfBirth-month': '9', 'dateOfBirth-year': '2017', upn: 'X123', schoolOrSetting: 'Hill School' });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /href="#upn">/);
     assert.match(bad.body, /value="Hill School"/);
     const ok = await c.post(`/children/${child.id}/edit`, {
-      firstName: 'Ella', lastName: 'Green', born: 'yes', 'dateOfBirth-day': '9', 'dateOfBirth-month': '9', 'dateOfBirth-year': '2017',
+      firstName: 'Ella', lastName: 'Green', 'dateOfBirth-day': '9', 'dateOfBirth-month': '9', 'dateOfBirth-year': '2017',
       schoolOrSetting: 'Hill School', flags: 'lookedAfter', interpreterNeeded: 'no',
       addressLine1: '5 Castle View', addressPostcode: 'ME1 1AA',
     });
