@@ -13,7 +13,6 @@ export interface ConcernDraft {
   childId?: string;
   whatHappened?: string;
   childsWords?: string;
-  whenKnown?: string;
   whenDay?: string;
   whenMonth?: string;
   whenYear?: string;
@@ -33,7 +32,7 @@ export const STEP_FIELDS: Record<StepId, (keyof ConcernDraft)[]> = {
   child: ['childId'],
   'what-happened': ['whatHappened'],
   'childs-words': ['childsWords'],
-  'when-where': ['whenKnown', 'whenDay', 'whenMonth', 'whenYear', 'whenTime', 'whenText', 'location'],
+  'when-where': ['whenDay', 'whenMonth', 'whenYear', 'whenTime', 'whenText', 'location'],
   present: ['present'],
   injuries: ['injuries', 'injuriesDetail'],
   categories: ['categories'],
@@ -165,6 +164,9 @@ function occurredAt(d: ConcernDraft, now: Date, errors: StepError[]): Date | nul
 
 const YES_NO = ['yes', 'no'];
 
+/** Any part of a date or time typed means the user is giving one (and it must then be complete). */
+const dateGiven = (d: ConcernDraft) => [d.whenDay, d.whenMonth, d.whenYear, d.whenTime].some((v) => !blank(v));
+
 /** Check one step. `childVisible` says whether the chosen child exists and this user may see them. */
 export function validateStep(step: StepId, d: ConcernDraft, now: Date, childVisible = true): StepError[] {
   const errors: StepError[] = [];
@@ -185,9 +187,8 @@ export function validateStep(step: StepId, d: ConcernDraft, now: Date, childVisi
       tooLong('childsWords', 'What the child said');
       break;
     case 'when-where':
-      if (!YES_NO.includes(d.whenKnown ?? '')) errors.push({ field: 'whenKnown', text: 'Select yes if you know the date and time it happened' });
-      else if (d.whenKnown === 'yes') occurredAt(d, now, errors);
-      else if (blank(d.whenText)) errors.push({ field: 'whenText', text: 'Enter what you know about when it happened, for example “last weekend”' });
+      if (dateGiven(d)) occurredAt(d, now, errors);
+      else if (blank(d.whenText)) errors.push({ field: 'whenDay', text: 'Enter the date and time it happened, or what you know about when it happened' });
       if (blank(d.location)) errors.push({ field: 'location', text: 'Enter where it happened, or where you noticed it' });
       tooLong('location', 'Where it happened');
       tooLong('whenText', 'When it happened');
@@ -249,13 +250,13 @@ export function draftToInput(d: ConcernDraft, now: Date, childVisible = true):
     const errors = validateStep(step, d, now, childVisible);
     if (errors.length) return { ok: false, step, errors };
   }
-  const known = d.whenKnown === 'yes';
+  const known = dateGiven(d);
   const input: ConcernInput = {
     childId: d.childId!,
     whatHappened: d.whatHappened!,
     childsWords: blank(d.childsWords) ? null : d.childsWords!,
     occurredAt: known ? occurredAt(d, now, []) : null,
-    occurredAtText: known ? null : d.whenText!.trim(),
+    occurredAtText: blank(d.whenText) ? null : d.whenText!.trim(),
     location: d.location!.trim(),
     present: d.present!.trim(),
     injuries: d.injuries === 'yes' ? d.injuriesDetail!.trim() : null,

@@ -28,6 +28,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATUS_LABELS: Record<string, string> = { new: 'New', in_triage: 'Being looked at', decided: 'Decided' };
 
 const actorOf = (req: FastifyRequest): Actor => ({ principal: req.principal!, audit: auditContext(req) });
+function actionQuery(change: boolean, search?: string) {
+  const params = new URLSearchParams();
+  if (change) params.set('change', '1');
+  if (search?.trim()) params.set('q', search.trim().slice(0, 200));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
 const newDraftId = () => randomBytes(8).toString('hex');
 
 function formErrorsOf(list: StepError[]): FormErrors {
@@ -62,9 +69,7 @@ const lines = (s: string) => escapeHtml(s).replace(/\r?\n/g, '<br>');
 /** Check-your-answers rows from a draft. */
 function answerRows(d: ConcernDraft, child: ChildSummary | null, base: string) {
   const change = (step: StepId, label: string) => ({ items: [{ href: `${base}/${step}?change=1`, text: 'Change', visuallyHiddenText: label.toLowerCase() }] });
-  const when = d.whenKnown === 'yes'
-    ? `${d.whenDay}/${d.whenMonth}/${d.whenYear} at ${d.whenTime}`
-    : d.whenText ?? '';
+  const when = [d.whenDay?.trim() ? `${d.whenDay}/${d.whenMonth}/${d.whenYear} at ${d.whenTime}` : '', d.whenText?.trim() ?? ''].filter(Boolean).join(' – ');
   const rows = [
     { key: { text: 'Child' }, value: { text: child ? `${child.name}${child.dateOfBirth ? ` (born ${child.dateOfBirth})` : ''}` : 'Not chosen' }, actions: change('child', 'Child') },
     { key: { text: 'What happened' }, value: { html: lines(d.whatHappened ?? '') }, actions: change('what-happened', 'What happened') },
@@ -112,7 +117,8 @@ export function concernRecordRoutes(app: FastifyInstance, db: Db, config: Pick<C
     const child = await draftChild(req, d, step);
     const ctx: Record<string, unknown> = {
       title: STEP_TITLES[step], step, draftId, values: d, errors, child, change,
-      action: `${base}/${step}${change ? '?change=1' : ''}`,
+      // A search on the child page is carried through the post, so a mistake shows the same choices again.
+      action: `${base}/${step}${actionQuery(change, step === 'child' ? q.q : undefined)}`,
       backLink: change ? `${base}/check` : (previousStep(step, d) ? `${base}/${previousStep(step, d)}` : '/concerns'),
       autosaveKey: draftKey(draftId),
       stepNumber: stepsFor(d).indexOf(step) + 1, stepCount: stepsFor(d).length,

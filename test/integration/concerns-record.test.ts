@@ -52,7 +52,7 @@ async function recordWholeConcern(c: Client, childId: string, opts: { danger?: b
   await step(c, d, 'child', { childId }, 'what-happened');
   await step(c, d, 'what-happened', { whatHappened: 'Bruise on his arm at morning registration.' }, 'childs-words');
   await step(c, d, 'childs-words', { childsWords: WORDS }, 'when-where');
-  await step(c, d, 'when-where', { whenKnown: 'yes', whenDay: '3', whenMonth: '2', whenYear: '2026', whenTime: '8:50am', location: 'Classroom 4' }, 'present');
+  await step(c, d, 'when-where', { whenDay: '3', whenMonth: '2', whenYear: '2026', whenTime: '8:50am', location: 'Classroom 4' }, 'present');
   await step(c, d, 'present', { present: 'Me and the teaching assistant' }, 'injuries');
   await step(c, d, 'injuries', { injuries: 'yes', injuriesDetail: 'Red mark 5cm long, back of left upper arm' }, 'categories');
   await step(c, d, 'categories', { categories: ['physical_abuse', 'domestic_abuse'] }, 'danger');
@@ -101,15 +101,16 @@ describe('the concern form', () => {
     assert.equal((await draftOf(s.practitioner.id, d))?.childsWords, WORDS, 'the words are kept exactly');
 
     // A half-answered page is refused with specific messages, and everything typed is kept and shown again.
-    const partial = await step(c, d, 'when-where', { whenKnown: 'yes', whenDay: '31', whenMonth: '2', whenYear: '2026', whenTime: '9am', location: 'The playground' });
+    const partial = await step(c, d, 'when-where', { whenDay: '31', whenMonth: '2', whenYear: '2026', whenTime: '9am', location: 'The playground' });
     assert.equal(partial.statusCode, 400);
     assert.match(partial.body, /The date it happened must be a real date/);
     assert.match(partial.body, /value="The playground"/);
     assert.match(partial.body, /value="31"/);
     assert.equal((await draftOf(s.practitioner.id, d))?.location, 'The playground');
-    const noWhen = await step(c, d, 'when-where', { whenKnown: 'no', whenText: '', location: 'The playground' });
-    assert.match(noWhen.body, /Enter what you know about when it happened/);
-    await step(c, d, 'when-where', { whenKnown: 'no', whenText: 'Last weekend, at his dad’s', location: 'The playground' }, 'present');
+    const blankWhen = { whenDay: '', whenMonth: '', whenYear: '', whenTime: '' };
+    const noWhen = await step(c, d, 'when-where', { ...blankWhen, whenText: '', location: 'The playground' });
+    assert.match(noWhen.body, /Enter the date and time it happened, or what you know about when it happened/);
+    await step(c, d, 'when-where', { ...blankWhen, whenText: 'Last weekend, at his dad’s', location: 'The playground' }, 'present');
     await step(c, d, 'present', { present: 'Only me' }, 'injuries');
     const noDetail = await step(c, d, 'injuries', { injuries: 'yes', injuriesDetail: '' });
     assert.match(noDetail.body, /where they are on the child’s body/);
@@ -129,9 +130,9 @@ describe('the concern form', () => {
     const draft = await draftOf(s.practitioner.id, d);
     assert.deepEqual(
       { ...draft },
-      { childId: s.child.id, whatHappened: 'He flinched when I touched his shoulder.', childsWords: WORDS, whenKnown: 'no', whenText: 'Last weekend, at his dad’s',
+      { childId: s.child.id, whatHappened: 'He flinched when I touched his shoulder.', childsWords: WORDS, whenText: 'Last weekend, at his dad’s',
         location: 'The playground', present: 'Only me', injuries: 'no', injuriesDetail: '', categories: ['neglect'], immediateDanger: 'yes', called999: 'no', toldDsl: 'yes',
-        whenDay: '31', whenMonth: '2', whenYear: '2026', whenTime: '9am' },
+        whenDay: '', whenMonth: '', whenYear: '', whenTime: '' },
     );
 
     // Check your answers, with change links that come back here.

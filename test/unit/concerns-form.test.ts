@@ -8,7 +8,7 @@ import {
 const NOW = new Date('2026-03-10T12:00:00Z');
 const CHILD = '6f1c2f5e-8d7a-4c7e-9a52-2b3c4d5e6f70';
 const complete: ConcernDraft = {
-  childId: CHILD, whatHappened: 'Bruise', childsWords: '', whenKnown: 'yes', whenDay: '1', whenMonth: '7', whenYear: '2025',
+  childId: CHILD, whatHappened: 'Bruise', childsWords: '', whenDay: '1', whenMonth: '7', whenYear: '2025',
   whenTime: '14:30', location: 'Hall', present: 'Me', injuries: 'no', categories: ['physical_abuse'], immediateDanger: 'no', toldDsl: 'no',
 };
 
@@ -33,13 +33,13 @@ describe('concern form steps', () => {
     assert.deepEqual(validateStep('what-happened', { whatHappened: ' ' }, NOW).map((e) => e.field), ['whatHappened']);
     assert.deepEqual(validateStep('childs-words', {}, NOW), [], 'the child may have said nothing');
     assert.deepEqual(validateStep('child', { childId: CHILD }, NOW, false)[0]?.text, 'Select a child from the list');
-    const when = (d: Partial<ConcernDraft>) => validateStep('when-where', { location: 'x', whenKnown: 'yes', whenDay: '1', whenMonth: '2', whenYear: '2026', whenTime: '10:00', ...d }, NOW);
+    const when = (d: Partial<ConcernDraft>) => validateStep('when-where', { location: 'x', whenDay: '1', whenMonth: '2', whenYear: '2026', whenTime: '10:00', ...d }, NOW);
     assert.deepEqual(when({}), []);
     assert.match(when({ whenDay: '30' })[0]!.text, /real date/);
     assert.match(when({ whenYear: '2027' })[0]!.text, /in the past/);
     assert.match(when({ whenTime: '25:00' })[0]!.text, /14:30/);
     assert.match(when({ whenDay: '' })[0]!.text, /day, month and year/);
-    assert.deepEqual(when({ whenKnown: 'no', whenText: 'last week' }), []);
+    assert.deepEqual(when({ whenDay: '', whenMonth: '', whenYear: '', whenTime: '', whenText: 'last week' }), []);
     assert.deepEqual(when({ location: '' }).map((e) => e.field), ['location']);
     assert.deepEqual(validateStep('injuries', { injuries: 'yes' }, NOW).map((e) => e.field), ['injuriesDetail']);
     assert.deepEqual(validateStep('categories', { categories: [] }, NOW).map((e) => e.field), ['categories']);
