@@ -163,7 +163,7 @@ describe('search', () => {
     assert.equal((await top({ name: 'jaden smyth' }))[0], ids.jayden);
     assert.equal((await top({ name: 'Smyth' }))[0], ids.jayden);
     assert.equal((await top({ name: 'Mohammad Kahn' }))[0], ids.mohammed);
-    assert.ok(!(await top({ name: 'Jaden Smyth' })).includes(ids.unrelated));
+    assert.ok(!(await top({ name: 'Jaden Smyth' })).includes(ids.unrelated!));
   });
 
   test('hyphenated and reordered names', async () => {
@@ -175,9 +175,9 @@ describe('search', () => {
 
   test('by date of birth, postcode (full or outward code) and NHS number, only within the organisation', async () => {
     assert.deepEqual(await top({ dateOfBirth: '2018-03-14' }), [ids.jayden]);
-    assert.equal((await top({ dateOfBirth: '2018-14-03'.replace('14-03', '03-14') }))[0], ids.jayden);
+    assert.equal((await top({ dateOfBirth: '2018-03-15' }))[0], ids.jayden);
     // day and month swapped still finds, ranked below an exact date
-    assert.ok((await top({ dateOfBirth: '2019-02-05' })).includes(ids.ava));
+    assert.ok((await top({ dateOfBirth: '2019-02-05' })).includes(ids.ava!));
     assert.deepEqual(await top({ postcode: 'me4 4tr' }), [ids.jayden]);
     assert.deepEqual(await top({ postcode: 'ME7' }), [ids.ava]);
     assert.deepEqual(await top({ nhsNumber: '943-476-5919' }), [ids.jayden]);
@@ -321,7 +321,7 @@ describe('household, siblings and professionals', () => {
     assert.equal(hA.members[0]!.parentalResponsibility, true);
     assert.deepEqual((await householdOf(t.db, b.id)).siblingChildIds, [a.id]);
 
-    // The mother's name is found by aliases search? No: but the alias is.
+    // Aliases are searchable too.
     const alias = await c.json('GET', '/api/v1/children?name=Mimi%20Taylor');
     assert.equal(alias.json().results[0].id, a.id);
 
