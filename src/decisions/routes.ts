@@ -47,13 +47,13 @@ function checkStepOne(v: DecisionValues): FormErrors {
   const errors = noErrors();
   if (!isOutcome(v.outcome)) addError(errors, 'outcome', 'Select what you have decided');
   else if (OUTCOME_INFO[v.outcome].notReferral && !v.reasonsNotReferring.trim()) {
-    addError(errors, v.outcome === 'monitor' ? 'reasonsNotReferringMonitor' : 'reasonsNotReferring', 'Enter why you are not referring the concern to anyone else');
+    addError(errors, 'reasonsNotReferring', 'Enter why you are not referring the concern to anyone else');
   }
   if (!v.rationale.trim()) addError(errors, 'rationale', 'Enter the reasons for your decision');
   return errors;
 }
 
-const outcomeItems = (v: DecisionValues) => OUTCOMES.map((o) => ({ value: o, text: OUTCOME_INFO[o].label, hint: { text: OUTCOME_INFO[o].hint }, checked: v.outcome === o, notReferral: OUTCOME_INFO[o].notReferral }));
+const outcomeItems = (v: DecisionValues) => OUTCOMES.map((o) => ({ value: o, text: OUTCOME_INFO[o].label, hint: { text: OUTCOME_INFO[o].hint }, checked: v.outcome === o }));
 
 export function decisionRoutes(app: FastifyInstance, db: Db) {
   const principalOf = (req: FastifyRequest): Principal => req.principal!;
@@ -94,8 +94,6 @@ export function decisionRoutes(app: FastifyInstance, db: Db) {
     if (!UUID.test(req.params.concernId)) return refusePage(reply, { ok: false, reason: 'not-found' });
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values = readDecision(body);
-    // The "monitor" reveal has its own box; whichever was filled in is the reason for not referring.
-    if (values.outcome === 'monitor') values.reasonsNotReferring = one(body.reasonsNotReferringMonitor).slice(0, 10000) || values.reasonsNotReferring;
     const errors = checkStepOne(values);
     if (errors.summary.length) return stepOne(req, reply, values, errors);
     const today = londonDateOf(new Date());

@@ -112,7 +112,7 @@ describe('decisions', () => {
     assert.equal(noReason.statusCode, 400);
     assert.match(noReason.body, /Enter why you are not referring/);
     assert.match(noReason.body, /Minor, first concern\./);
-    const step2 = await c.post(`/triage/${s.concern.id}/decide`, { outcome: 'monitor', rationale: 'Minor, first concern.', reasonsNotReferringMonitor: 'Below Level 2; parents engaging.' });
+    const step2 = await c.post(`/triage/${s.concern.id}/decide`, { outcome: 'monitor', rationale: 'Minor, first concern.', reasonsNotReferring: 'Below Level 2; parents engaging.' });
     assert.match(step2.body, /value="Review in 4 weeks"/);
 
     const api = await c.json('POST', `/api/v1/concerns/${s.concern.id}/decisions`, { outcome: 'no_further_action', rationale: 'Explained.' });
