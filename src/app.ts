@@ -17,7 +17,7 @@ import { calendarRoutes } from './platform/calendar/routes.ts';
 import { clockRoutes, clocksOpenApiPaths } from './clocks/routes.ts';
 import type { Db } from './platform/db/pool.ts';
 import { draftRoutes } from './platform/drafts/routes.ts';
-import { peopleRoutes } from './people/routes.ts';
+import { peopleOpenApiPaths, peopleRoutes } from './people/routes.ts';
 import { sharingOpenApiPaths, sharingRoutes } from './sharing/routes.ts';
 import { wantsJson } from './platform/http/context.ts';
 import { preSessionCsrf, registerGuard } from './platform/http/guard.ts';
@@ -141,7 +141,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   clockRoutes(app, db);
   sharingRoutes(app, db);
   // Each domain's /api/v1 paths, documented in one OpenAPI document.
-  openApiRoutes(app, [thresholdOpenApiPaths, triageOpenApiPaths, clocksOpenApiPaths, sharingOpenApiPaths]);
+  openApiRoutes(app, [thresholdOpenApiPaths, peopleOpenApiPaths, triageOpenApiPaths, clocksOpenApiPaths, sharingOpenApiPaths]);
 
   app.setNotFoundHandler((req, reply) => {
     if (wantsJson(req)) return reply.code(404).send({ error: 'Not Found', message: 'No such resource' });
