@@ -46,7 +46,11 @@ const stateQuery = z.object({ state: z.enum(['running', 'stopped', 'all']).defau
 const setQuery = z.object({ set: z.string().max(50).optional() });
 
 function eventWords(set: ResolvedSet | undefined, events: readonly string[]): string {
-  return events.map((e) => set?.events[e] ?? e).join(', or ');
+  // "Response received, or escalated to the next stage": only the first alternative keeps its capital.
+  return events.map((e, i) => {
+    const words = set?.events[e] ?? e;
+    return i === 0 ? words : words.charAt(0).toLowerCase() + words.slice(1);
+  }).join(', or ');
 }
 
 interface ClockView {
@@ -163,7 +167,9 @@ export function clockRoutes(app: FastifyInstance, db: Db, opts: { catalogue?: Cl
 
   app.get('/clocks/definitions', { config: { access: 'public' } }, async (req, reply) => {
     const q = setQuery.safeParse(req.query);
-    const set = catalogue.get(q.success && q.data.set ? q.data.set : DEFAULT_SET);
+    // Without a choice, someone signed in sees their own partnership's timescales.
+    const own = req.principal ? (await eventsFor(db, req.principal.organisationId, catalogue))?.id : undefined;
+    const set = catalogue.get(q.success && q.data.set ? q.data.set : own ?? DEFAULT_SET);
     if (!set) return reply.code(404).view('views/errors/404.njk', { title: 'Page not found' });
     return reply.view(`${VIEWS}/definitions.njk`, {
       title: `Clocks and timescales: ${set.title}`,

@@ -50,10 +50,12 @@ for (const javaScript of [true, false]) {
       await clickAndWait(page, 'a:has-text("How each clock is counted")');
       assert.equal(new URL(page.url()).pathname, '/clocks/definitions');
       assert.match(await page.locator('#telephone-referral-confirmation').textContent() ?? '', /48 hours[\s\S]*All professionals must confirm telephone contacts\/referrals/);
-      await expectAccessible(page, 'clock definitions');
-      await clickAndWait(page, 'a:has-text("Medway Safeguarding Children Partnership")');
+      // A Medway DSL sees Medway's timescales first, and can switch to the default set.
       assert.match(await page.locator('#front-door-decision').textContent() ?? '', /24 hours/);
       await expectAccessible(page, 'clock definitions (Medway)');
+      await clickAndWait(page, 'a:has-text("England (statutory guidance")');
+      assert.match(await page.locator('#front-door-decision').textContent() ?? '', /1 working day/);
+      await expectAccessible(page, 'clock definitions (default)');
       await context.close();
     });
   });
