@@ -150,20 +150,6 @@ export async function getChildForOrganisation(db: Queryable, childId: string, or
   return rows[0] ? toChild(rows[0]) : null;
 }
 
-/** The organisation's children matching a name (by any name they are known by), most similar first. */
-export async function findOrganisationChildren(db: Queryable, organisationId: string, query: string, limit = 20): Promise<ChildSummary[]> {
-  const q = query.trim().toLowerCase();
-  const { rows } = await db.query(
-    `SELECT ${CHILD_COLUMNS}
-       FROM children c JOIN child_organisations co ON co.child_id = c.id AND co.organisation_id = $1
-      WHERE $2 = '' OR EXISTS (SELECT 1 FROM child_names n WHERE n.child_id = c.id AND (n.full_name LIKE '%' || $2 || '%' OR similarity(n.full_name, $2) > 0.3))
-      ORDER BY (SELECT max(similarity(n.full_name, $2)) FROM child_names n WHERE n.child_id = c.id) DESC NULLS LAST, c.last_name, c.first_name
-      LIMIT $3`,
-    [organisationId, q, limit],
-  );
-  return rows.map(toChild);
-}
-
 /** The organisation's designated safeguarding lead and deputies: who is told about a new concern. */
 export async function safeguardingLeads(db: Queryable, organisationId: string): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
