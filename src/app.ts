@@ -10,7 +10,8 @@ import type { Config } from './config.ts';
 import { can, type Permission } from './platform/access/policy.ts';
 import { ROLE_LABELS } from './platform/access/roles.ts';
 import { auditRoutes } from './platform/audit/routes.ts';
-import { concernRecordRoutes } from './concerns/record-routes.ts';
+import { concernRecordRoutes, concernsRecordOpenApiPaths } from './concerns/record-routes.ts';
+import { notificationsOpenApiPaths } from './platform/notify/routes.ts';
 import { triageOpenApiPaths, triageRoutes } from './concerns/triage-routes.ts';
 import { authRoutes } from './platform/auth/routes.ts';
 import { calendarRoutes } from './platform/calendar/routes.ts';
@@ -141,7 +142,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   clockRoutes(app, db);
   sharingRoutes(app, db);
   // Each domain's /api/v1 paths, documented in one OpenAPI document.
-  openApiRoutes(app, [thresholdOpenApiPaths, peopleOpenApiPaths, triageOpenApiPaths, clocksOpenApiPaths, sharingOpenApiPaths]);
+  openApiRoutes(app, [thresholdOpenApiPaths, peopleOpenApiPaths, concernsRecordOpenApiPaths, notificationsOpenApiPaths, triageOpenApiPaths, clocksOpenApiPaths, sharingOpenApiPaths]);
 
   app.setNotFoundHandler((req, reply) => {
     if (wantsJson(req)) return reply.code(404).send({ error: 'Not Found', message: 'No such resource' });
