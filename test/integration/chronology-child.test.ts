@@ -27,9 +27,8 @@ describe('chronology', () => {
     const dsl = await createUser(t.db, 'dsl', { organisationId, enrolTotp: true });
     const practitioner = await createUser(t.db, 'practitioner', { organisationId });
     const child = await createChild(t.db, { organisationId, firstName: 'Isla', lastName: 'James', dateOfBirth: '2025-06-01' });
-    const older = await createConcern(t.db, { childId: child.id, organisationId, raisedBy: practitioner.id, submittedAt: new Date(Date.now() - 40 * DAY) });
+    await createConcern(t.db, { childId: child.id, organisationId, raisedBy: practitioner.id, submittedAt: new Date(Date.now() - 40 * DAY) });
     const concern = await createConcern(t.db, { childId: child.id, organisationId, raisedBy: practitioner.id, submittedAt: new Date(Date.now() - 1 * DAY) });
-    void older;
     const c = await signedIn(dsl);
     await c.get(`/triage/${concern.id}`);
     const fw = await t.db.query<{ content: { indicators: { id: string; tags: string[] }[] } }>("SELECT content FROM framework_versions WHERE framework_id = 'medway'");
