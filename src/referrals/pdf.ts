@@ -1,0 +1,159 @@
+// The referral as a PDF, made in-process. Tagged (headings, paragraphs, lists in a structure tree), with a
+// title shown by the viewer and the document language set, so screen readers can follow it. The standard
+// Helvetica font is not embedded, so the file is not claimed to be PDF/UA.
+import PDFDocument from 'pdfkit';
+import { ANALYSIS_FIELDS, ANALYSIS_QUESTIONS, type MissingItem, type ReferralDocument } from './model.ts';
+
+const londonDateTime = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true,
+});
+const londonDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+const day = (iso: string | null) => (iso ? londonDate.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)) : 'Not recorded');
+const orNot = (s: string | null | undefined) => (s && s.trim() ? s : 'Not recorded');
+
+export interface ReferralPdfInput {
+  reference: string;
+  document: ReferralDocument;
+  missing: MissingItem[];
+  method: string;
+  sentAt: Date;
+  receivingOrganisation: string;
+  telephone?: { spokenTo: string; at: Date } | null;
+  generatedAt?: Date;
+}
+
+export function referralPdfTitle(reference: string, d: ReferralDocument): string {
+  return `Multi-agency referral ${reference}: ${d.childName}`;
+}
+
+export function renderReferralPdf(input: ReferralPdfInput): Promise<Buffer> {
+  const { document: d, missing } = input;
+  const generatedAt = input.generatedAt ?? new Date();
+  const title = referralPdfTitle(input.reference, d);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: 56, bottom: 56, left: 56, right: 56 },
+    pdfVersion: '1.7',
+    tagged: true,
+    lang: 'en-GB',
+    displayTitle: true,
+    info: {
+      Title: title,
+      Author: `${d.referrer.name}, ${d.referrer.organisationName}`,
+      Creator: 'Continuum',
+      Subject: `${d.kindLabel} referral to ${input.receivingOrganisation}`,
+      Keywords: 'multi-agency referral, safeguarding',
+      CreationDate: generatedAt,
+    },
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const root = doc.struct('Document');
+  doc.addStructure(root);
+  const heading = (level: 1 | 2, text: string) => {
+    doc.moveDown(level === 1 ? 0 : 0.6);
+    doc.font('Helvetica-Bold').fontSize(level === 1 ? 18 : 14).fillColor('#0b0c0c').text(text, { structParent: root, structType: `H${level}` });
+    doc.moveDown(0.2);
+  };
+  const para = (text: string, opts: { bold?: boolean; small?: boolean } = {}) => {
+    doc.font(opts.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(opts.small ? 9.5 : 11).fillColor(opts.small ? '#484949' : '#0b0c0c')
+      .text(text, { structParent: root, structType: 'P' });
+    doc.moveDown(0.3);
+  };
+  const fact = (label: string, value: string) => para(`${label}: ${value}`);
+  const list = (items: string[]) => {
+    if (items.length === 0) return;
+    const l = doc.struct('L');
+    root.add(l);
+    doc.font('Helvetica').fontSize(11).fillColor('#0b0c0c').list(items, { structParent: l, bulletRadius: 2 });
+    l.end();
+    doc.moveDown(0.3);
+  };
+
+  heading(1, title);
+  para(`${d.kindLabel}. Sent ${input.method === 'telephone' ? 'by telephone' : 'online'} to ${input.receivingOrganisation} on ${londonDateTime.format(input.sentAt)}.`);
+  if (input.telephone) para(`Telephoned to ${input.telephone.spokenTo} on ${londonDateTime.format(input.telephone.at)}; this document is the written confirmation.`);
+
+  heading(2, 'Referrer');
+  fact('Name', d.referrer.name);
+  fact('Role', d.referrer.role);
+  fact('Organisation', d.referrer.organisationName);
+  fact('Email', d.referrer.email);
+  para('A referral from a professional is never anonymous.', { small: true });
+
+  heading(2, 'The child');
+  fact('Name', d.childName + (d.child.knownAs ? ` (known as ${d.child.knownAs})` : ''));
+  if (d.child.otherNames.length) fact('Other names', d.child.otherNames.join(', '));
+  if (d.child.dateOfBirth) fact('Date of birth', day(d.child.dateOfBirth));
+  else fact('Expected date of delivery', day(d.child.expectedDueDate));
+  fact('Gender', orNot(d.child.gender ?? d.child.sex));
+  fact('Address', orNot(d.child.currentAddress));
+  if (d.child.previousAddresses.length) fact('Previous addresses', d.child.previousAddresses.join('; '));
+  fact('Ethnicity', orNot(d.child.ethnicity));
+  fact('First language', orNot(d.child.firstLanguage));
+  fact('Religion', orNot(d.child.religion));
+  fact('Interpreter or communication aid', d.child.interpreterNeeded ? orNot(d.child.communicationNeeds) : 'Not needed');
+  fact('Special educational needs', orNot(d.child.senStatus));
+  if (d.child.disability) fact('Disability', d.child.disability);
+  fact('School or setting', orNot(d.child.schoolOrSetting));
+  fact('NHS number', orNot(d.child.nhsNumber));
+  if (d.child.statuses.length) fact('Known status', d.child.statuses.join(', '));
+
+  heading(2, 'Household and family');
+  list(d.household.map((m) => `${m.name}, ${m.relationship}${m.parentalResponsibility ? ', has parental responsibility' : ''}; born ${day(m.dateOfBirth)}${m.phone ? `; telephone ${m.phone}` : ''}${m.livesWithChild ? '' : '; does not live with the child'}`));
+  list(d.siblings.map((s) => `${s.name ?? 'Another child (record held elsewhere)'}, ${s.relationship}${s.dateOfBirth ? `; born ${day(s.dateOfBirth)}` : ''}`));
+  if (!d.household.length && !d.siblings.length) para('No household members are recorded.');
+
+  heading(2, 'Other practitioners working with the family');
+  if (d.professionals.length) list(d.professionals.map((p) => `${p.name}, ${p.role}${p.organisation ? `, ${p.organisation}` : ''}${p.phone ? `; ${p.phone}` : ''}${p.email ? `; ${p.email}` : ''}`));
+  else para('None recorded.');
+
+  heading(2, `The concern (${d.concern.reference})`);
+  para(d.concern.whatHappened);
+  if (d.concern.childsWords) fact('The child’s words', `“${d.concern.childsWords}”`);
+  fact('When', d.concern.occurredAt ? londonDateTime.format(new Date(d.concern.occurredAt)) : orNot(d.concern.occurredAtText));
+  fact('Where', orNot(d.concern.location));
+  if (d.concern.present) fact('Who was present', d.concern.present);
+  fact('Injuries or marks', orNot(d.concern.injuries));
+  if (d.concern.immediateDanger) para('The child was recorded as being in immediate danger.', { bold: true });
+
+  heading(2, 'Level of need');
+  if (d.assessment) {
+    para(`${d.assessment.chosenLevelName} (${d.assessment.frameworkId}, version ${d.assessment.frameworkVersion}), assessed by ${d.assessment.assessedByName}.`);
+    if (!d.assessment.agreed && d.assessment.overrideReason) fact('Professional judgement differs from the suggested level because', d.assessment.overrideReason);
+    list(d.assessment.reasons.map((r) => `${r.text} (${r.source})`));
+  } else para('No threshold assessment is recorded.');
+
+  heading(2, 'Decision');
+  fact('Decision', d.decision.outcomeLabel);
+  fact('Reasons', d.decision.rationale);
+
+  heading(2, 'Consent');
+  fact('Overall', d.consent.overallLabel);
+  list(d.consent.people.map((p) => `${p.name} (${p.relationship}): ${p.status ? p.status.replace('_', ' ') : 'nothing recorded'}${p.reason ? `, ${p.reason}` : ''}`));
+  if (d.consent.frontDoorMustBeTold === 'withheld') para('Consent was withheld: the referral is made without the parent’s agreement.', { bold: true });
+  if (d.consent.frontDoorMustBeTold === 'not_sought') para('Consent was not sought or not obtained; the reasons are given above.', { bold: true });
+  if (d.consent.approvedBy) para(`Going ahead without consent was approved by ${d.consent.approvedBy}.`);
+
+  heading(2, 'The referrer’s analysis');
+  for (const f of ANALYSIS_FIELDS) {
+    doc.font('Helvetica-Bold').fontSize(11).fillColor('#0b0c0c').text(ANALYSIS_QUESTIONS[f].label, { structParent: root, structType: 'H3' });
+    para(d.analysis[f] || 'Not answered');
+  }
+
+  heading(2, 'Information not included');
+  if (missing.length) {
+    para('The referral was sent without the following. Absence of information must not delay a referral.');
+    list(missing.map((m) => `${m.text} (${m.citationText})`));
+  } else para('Nothing the seed lists ask for is missing.');
+
+  para(`Made by Continuum on ${londonDateTime.format(generatedAt)}.`, { small: true });
+  root.end();
+  doc.end();
+  return done;
+}
