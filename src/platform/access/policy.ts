@@ -25,6 +25,10 @@ export const PERMISSIONS = [
   'sharing:view-log',
   /** the organisation's statutory clocks: see them, and record the events that start and stop them (src/clocks) */
   'clocks:view',
+  /** make a referral to the front door from a decided concern, follow it up and escalate a disagreement (src/referrals) */
+  'referrals:make',
+  /** the front door's inbox: acknowledge, decide on and give feedback on referrals sent to it */
+  'referrals:receive',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -58,6 +62,10 @@ for (const [role, granted] of Object.entries(SHARING_GRANTS)) GRANTS[role as Rol
 
 // Statutory clocks: the safeguarding leads who are reminded of them, and the front door that works to them.
 for (const role of ['dsl', 'deputy_dsl', 'front_door_worker', 'front_door_manager'] as const) GRANTS[role].push('clocks:view');
+
+// Referrals: the safeguarding leads make them; the front door receives them.
+for (const role of ['dsl', 'deputy_dsl'] as const) GRANTS[role].push('referrals:make');
+for (const role of ['front_door_worker', 'front_door_manager'] as const) GRANTS[role].push('referrals:receive');
 
 export interface Principal {
   userId: string;
@@ -157,4 +165,36 @@ export function canViewSharingLog(p: Principal | null, organisationId: string): 
 export function canRecordClockEvent(p: Principal | null, childOrganisationIds: readonly string[] | null): boolean {
   if (!p || !can(p, 'clocks:view')) return false;
   return childOrganisationIds === null || childOrganisationIds.includes(p.organisationId);
+}
+
+// ---- referrals to the front door (src/referrals) ----
+
+export interface ReferralParties {
+  referringOrganisationId: string;
+  receivingOrganisationId: string;
+}
+
+/**
+ * A referral is seen by the referring organisation's DSL and deputies, and by the front door it was sent to
+ * (which sees what was sent, not the rest of the child's record).
+ */
+export function canSeeReferral(p: Principal | null, r: ReferralParties): boolean {
+  if (!p) return false;
+  if (p.organisationId === r.referringOrganisationId && can(p, 'referrals:make')) return true;
+  return p.organisationId === r.receivingOrganisationId && can(p, 'referrals:receive');
+}
+
+/** A referral is made from a concern by those who triage it (never a restricted LADO record: that goes to the LADO). */
+export function canMakeReferral(p: Principal | null, c: ConcernFacts): boolean {
+  return !!p && can(p, 'referrals:make') && !c.restricted && canTriageConcern(p, c);
+}
+
+/** The front door it was sent to acknowledges, decides on and feeds back on a referral. */
+export function canRespondToReferral(p: Principal | null, r: ReferralParties): boolean {
+  return !!p && can(p, 'referrals:receive') && p.organisationId === r.receivingOrganisationId;
+}
+
+/** The referring organisation follows its referral up: written confirmation, escalating a disagreement. */
+export function canFollowUpReferral(p: Principal | null, r: ReferralParties): boolean {
+  return !!p && can(p, 'referrals:make') && p.organisationId === r.referringOrganisationId;
 }
