@@ -310,8 +310,9 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
   if (q.name) {
     nameParam = p(q.name);
     if (q.codes.length) codesParam = `${p(q.codes)}::text[]`;
-    // See migrations/004_people_search.sql: trigram and phonetic matches, always from their indexes.
-    branches.push(`SELECT child_id FROM child_name_candidates(${nameParam}, ${codesParam}, ${q.singleWord})`);
+    // See migrations/010_people_search_by_organisation.sql: trigram and phonetic matches among the
+    // organisation's own children, from one composite index.
+    branches.push(`SELECT child_id FROM child_name_candidates_in($1, ${nameParam}, ${codesParam}, ${q.singleWord})`);
   }
   if (q.datesOfBirth.length) {
     branches.push(`SELECT id FROM children WHERE partnership_id = ${p(q.partnershipId)} AND date_of_birth = ANY(${p(q.datesOfBirth)}::date[])`);

@@ -111,7 +111,7 @@ export async function seedLargeDataset(db: Db, opts: LargeSeedOptions, log: (m: 
            now() - (($3 - p.g) * (3 * 365 * 86400.0 / $3) || ' seconds')::interval,
            (${sqlArray(WHAT_HAPPENED)})[1 + p.g % ${WHAT_HAPPENED.length}],
            CASE WHEN p.g % 3 = 0 THEN 'I don''t want to go home' END,
-           ARRAY[(ARRAY['neglect','physical_abuse','emotional_abuse','domestic_abuse','criminal_exploitation'])[1 + p.g % 5]],
+           ARRAY[(ARRAY['neglect','physical_abuse','emotional_abuse','domestic_abuse','child_criminal_exploitation'])[1 + p.g % 5]],
            p.g % 97 = 0
       FROM picks p JOIN c ON c.n = p.child_n JOIN staff ON staff.organisation_id = c.organisation_id`,
   [pid, opts.children, opts.concerns]);
