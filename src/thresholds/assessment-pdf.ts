@@ -1,7 +1,5 @@
-// The "what level of need?" result as a PDF, made in-process. Tagged (headings, paragraphs, lists in a
-// structure tree), with a title shown by the viewer and the document language set, so screen readers can
-// follow it. The standard Helvetica font is not embedded, so the file is not claimed to be PDF/UA.
-import PDFDocument from 'pdfkit';
+// The "what level of need?" result as a PDF (see platform/pdf for how PDFs are made accessible).
+import { createAccessiblePdf } from '../platform/pdf/document.ts';
 import type { ResultView } from './explorer.ts';
 
 const londonDateTime = new Intl.DateTimeFormat('en-GB', {
@@ -21,50 +19,12 @@ export function assessmentPdfTitle(result: ResultView): string {
 
 export function renderAssessmentPdf({ result, link, generatedAt = new Date() }: AssessmentPdfInput): Promise<Buffer> {
   const title = assessmentPdfTitle(result);
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: 56, bottom: 56, left: 56, right: 56 },
-    pdfVersion: '1.7',
-    tagged: true,
-    lang: 'en-GB',
-    displayTitle: true,
-    info: {
-      Title: title,
-      Author: 'Continuum',
-      Creator: 'Continuum',
-      Subject: `Suggested level of need under ${result.framework.name}, version ${result.framework.version}: ${result.level.name}`,
-      Keywords: 'threshold of need, safeguarding, level of need',
-      CreationDate: generatedAt,
-    },
+  const { heading, para, list, finish } = createAccessiblePdf({
+    title,
+    subject: `Suggested level of need under ${result.framework.name}, version ${result.framework.version}: ${result.level.name}`,
+    keywords: 'threshold of need, safeguarding, level of need',
+    generatedAt,
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-
-  const root = doc.struct('Document');
-  doc.addStructure(root);
-  const heading = (level: 1 | 2 | 3, text: string) => {
-    const size = level === 1 ? 20 : level === 2 ? 15 : 12;
-    doc.moveDown(level === 1 ? 0 : 0.6);
-    doc.font('Helvetica-Bold').fontSize(size).fillColor('#0b0c0c').text(text, { structParent: root, structType: `H${level}` });
-    doc.moveDown(0.2);
-  };
-  const para = (text: string, opts: { bold?: boolean; small?: boolean } = {}) => {
-    doc.font(opts.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(opts.small ? 9.5 : 11).fillColor(opts.small ? '#484949' : '#0b0c0c')
-      .text(text, { structParent: root, structType: 'P' });
-    doc.moveDown(0.35);
-  };
-  const list = (items: string[]) => {
-    if (items.length === 0) return;
-    const l = doc.struct('L');
-    root.add(l);
-    doc.font('Helvetica').fontSize(11).fillColor('#0b0c0c').list(items, { structParent: l, bulletRadius: 2 });
-    l.end();
-    doc.moveDown(0.35);
-  };
 
   heading(1, 'Suggested level of need');
   para(`${result.framework.name}, version ${result.framework.version} (${result.framework.publisher})`);
@@ -114,12 +74,7 @@ export function renderAssessmentPdf({ result, link, generatedAt = new Date() }: 
   para(result.response.consent.required ? 'Parental consent is needed at this level.' : 'Parental consent is not a strict requirement at this level.', { bold: true });
   if (result.response.consent.note) para(result.response.consent.note);
 
-  if (link) {
-    doc.moveDown(0.6);
-    para(`Online version: ${link}`, { small: true });
-  }
+  if (link) para(`Online version: ${link}`, { small: true });
 
-  root.end();
-  doc.end();
-  return done;
+  return finish();
 }
