@@ -20,6 +20,7 @@ import type { Db } from './platform/db/pool.ts';
 import { draftRoutes } from './platform/drafts/routes.ts';
 import { peopleOpenApiPaths, peopleRoutes } from './people/routes.ts';
 import { sharingOpenApiPaths, sharingRoutes } from './sharing/routes.ts';
+import { referralRoutes, referralsOpenApiPaths } from './referrals/routes.ts';
 import { wantsJson } from './platform/http/context.ts';
 import { preSessionCsrf, registerGuard } from './platform/http/guard.ts';
 import { openApiRoutes } from './platform/http/openapi.ts';
@@ -52,6 +53,8 @@ const NAVIGATION: { href: string; text: string; permission: Permission | 'public
   { href: '/notifications', text: 'Notifications', permission: 'notifications:own' },
   { href: '/thresholds', text: 'Thresholds of need', permission: 'public' },
   { href: '/sharing', text: 'Information sharing', permission: 'sharing:view-log' },
+  { href: '/referrals', text: 'Referrals', permission: 'referrals:make' },
+  { href: '/front-door/referrals', text: 'Referrals received', permission: 'referrals:receive' },
   { href: '/audit', text: 'Audit log', permission: 'audit:read' },
   { href: '/admin/frameworks', text: 'Frameworks', permission: 'frameworks:manage' },
   { href: '/account', text: 'Your account', permission: 'account:manage' },
@@ -141,8 +144,9 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   triageRoutes(app, db, frameworks);
   clockRoutes(app, db);
   sharingRoutes(app, db);
+  referralRoutes(app, db);
   // Each domain's /api/v1 paths, documented in one OpenAPI document.
-  openApiRoutes(app, [thresholdOpenApiPaths, peopleOpenApiPaths, concernsRecordOpenApiPaths, notificationsOpenApiPaths, triageOpenApiPaths, clocksOpenApiPaths, sharingOpenApiPaths]);
+  openApiRoutes(app, [thresholdOpenApiPaths, peopleOpenApiPaths, concernsRecordOpenApiPaths, notificationsOpenApiPaths, triageOpenApiPaths, clocksOpenApiPaths, sharingOpenApiPaths, referralsOpenApiPaths]);
 
   app.setNotFoundHandler((req, reply) => {
     if (wantsJson(req)) return reply.code(404).send({ error: 'Not Found', message: 'No such resource' });
