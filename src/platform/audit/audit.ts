@@ -1,7 +1,7 @@
 // The audit log: who read or changed what, when and from where. Each entry joins one of several hash
 // chains; altering or deleting any entry breaks its chain, which `continuum audit verify` detects.
 import { createHash } from 'node:crypto';
-import type { Queryable, Tx } from '../db/pool.ts';
+import { beforeCommit, transactionScope, type Queryable, type Tx } from '../db/pool.ts';
 
 export const AUDIT_SHARDS = 16;
 const GENESIS_HASH = '0'.repeat(64);
@@ -63,8 +63,39 @@ function shardFor(tx: Tx): number {
   return shard;
 }
 
-/** Append an entry inside the caller's transaction, so the entry exists exactly when the action does. */
+interface PendingEntry {
+  ctx: AuditContext;
+  event: AuditEvent;
+  at: string;
+}
+const PENDING = Symbol('audit entries waiting for commit');
+
+/**
+ * Record an entry inside the caller's transaction, so the entry exists exactly when the action does.
+ * Within withTransaction the entries are appended just before COMMIT, so the chain's head is locked only
+ * for the last moments of the transaction rather than for all of it.
+ */
 export async function recordAudit(tx: Tx, ctx: AuditContext, event: AuditEvent): Promise<void> {
+  const entry: PendingEntry = { ctx, event, at: new Date().toISOString() };
+  const scope = transactionScope(tx);
+  if (!scope) return appendEntries(tx, [entry]);
+  let pending = scope.state.get(PENDING) as PendingEntry[] | undefined;
+  if (!pending) {
+    pending = [];
+    scope.state.set(PENDING, pending);
+    beforeCommit(tx, flushPending);
+  }
+  pending.push(entry);
+}
+
+async function flushPending(tx: Tx): Promise<void> {
+  const scope = transactionScope(tx);
+  const pending = scope?.state.get(PENDING) as PendingEntry[] | undefined;
+  scope?.state.delete(PENDING);
+  if (pending?.length) await appendEntries(tx, pending);
+}
+
+async function appendEntries(tx: Tx, entries: PendingEntry[]): Promise<void> {
   const shard = shardFor(tx);
   const head = await tx.query<{ last_seq: number; last_hash: string }>(
     'SELECT last_seq, last_hash FROM audit_chain_heads WHERE shard = $1 FOR UPDATE',
@@ -72,29 +103,33 @@ export async function recordAudit(tx: Tx, ctx: AuditContext, event: AuditEvent):
   );
   const row = head.rows[0];
   if (!row) throw new Error(`audit shard ${shard} is missing`);
-  const fields: HashedFields = {
-    shard,
-    seq: Number(row.last_seq) + 1,
-    at: new Date().toISOString(),
-    userId: ctx.userId,
-    role: ctx.role,
-    organisationId: ctx.organisationId,
-    action: event.action,
-    recordType: event.recordType ?? null,
-    recordId: event.recordId ?? null,
-    ip: ctx.ip,
-    requestId: ctx.requestId,
-    details: event.details ?? {},
-  };
-  const hash = entryHash(row.last_hash, fields);
+  let seq = Number(row.last_seq);
+  let prevHash = row.last_hash;
+  const params: unknown[] = [];
+  const values: string[] = [];
+  for (const { ctx, event, at } of entries) {
+    seq += 1;
+    const fields: HashedFields = {
+      shard, seq, at,
+      userId: ctx.userId, role: ctx.role, organisationId: ctx.organisationId,
+      action: event.action, recordType: event.recordType ?? null, recordId: event.recordId ?? null,
+      ip: ctx.ip, requestId: ctx.requestId, details: event.details ?? {},
+    };
+    const hash = entryHash(prevHash, fields);
+    const base = params.length;
+    params.push(shard, seq, at, fields.userId, fields.role, fields.organisationId, fields.action, fields.recordType,
+      fields.recordId, fields.ip, fields.requestId, JSON.stringify(fields.details), prevHash, hash);
+    values.push(`(${Array.from({ length: 14 }, (_, i) => `$${base + i + 1}`).join(', ')})`);
+    prevHash = hash;
+  }
+  params.push(seq, prevHash);
   await tx.query(
     `WITH appended AS (
        INSERT INTO audit_log (shard, seq, at, user_id, user_role, organisation_id, action, record_type, record_id,
                               ip, request_id, details, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14))
-     UPDATE audit_chain_heads SET last_seq = $2, last_hash = $14 WHERE shard = $1`,
-    [shard, fields.seq, fields.at, fields.userId, fields.role, fields.organisationId, fields.action, fields.recordType,
-      fields.recordId, fields.ip, fields.requestId, JSON.stringify(fields.details), row.last_hash, hash],
+       VALUES ${values.join(', ')})
+     UPDATE audit_chain_heads SET last_seq = $${params.length - 1}, last_hash = $${params.length} WHERE shard = $1`,
+    params,
   );
 }
 

@@ -65,19 +65,23 @@ function toSessionUser(r: Record<string, unknown>): SessionUser {
 
 /**
  * Load a live session and, when `touch` is set, push its inactivity deadline back (one round trip).
+ * The deadline only moves when it would move by more than half a minute, so a burst of requests does
+ * not write (and wait for a commit to disk) on every one of them.
  * Returns null for an unknown, revoked or expired session, or a deactivated user.
  */
 export async function loadSession(db: Queryable, token: string, idleMinutes: number, touch: boolean): Promise<SessionUser | null> {
-  const sql = touch
-    ? `WITH s AS (
-         UPDATE sessions SET last_seen_at = now(), idle_expires_at = now() + make_interval(mins => $2)
-          WHERE id = $1 AND revoked_at IS NULL AND idle_expires_at > now() AND absolute_expires_at > now()
-          RETURNING *)
-       SELECT ${SESSION_COLUMNS} FROM s JOIN users u ON u.id = s.user_id AND u.active JOIN organisations o ON o.id = u.organisation_id`
-    : `SELECT ${SESSION_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id AND u.active
-         JOIN organisations o ON o.id = u.organisation_id
-        WHERE s.id = $1 AND $2::int > 0 AND s.revoked_at IS NULL AND s.idle_expires_at > now() AND s.absolute_expires_at > now()`;
-  const { rows } = await db.query(sql, [hashToken(token), idleMinutes]);
+  const sql = `
+    WITH live AS (
+      SELECT * FROM sessions
+       WHERE id = $1 AND $2::int > 0 AND revoked_at IS NULL AND idle_expires_at > now() AND absolute_expires_at > now()),
+    touched AS (
+      UPDATE sessions SET last_seen_at = now(), idle_expires_at = now() + make_interval(mins => $2)
+       WHERE $3 AND id = (SELECT id FROM live)
+         AND idle_expires_at < now() + make_interval(mins => $2) - interval '30 seconds'
+       RETURNING idle_expires_at)
+    SELECT ${SESSION_COLUMNS.replace('s.idle_expires_at', 'coalesce((SELECT idle_expires_at FROM touched), s.idle_expires_at) AS idle_expires_at')}
+      FROM live s JOIN users u ON u.id = s.user_id AND u.active JOIN organisations o ON o.id = u.organisation_id`;
+  const { rows } = await db.query(sql, [hashToken(token), idleMinutes, touch]);
   return rows[0] ? toSessionUser(rows[0]) : null;
 }
 
