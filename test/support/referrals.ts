@@ -49,7 +49,7 @@ export interface ReferralSetup {
 /** A school with a DSL and the partnership's front door with a worker and a manager. */
 export async function createReferralSetup(db: Queryable, opts: { enrolTotp?: boolean } = {}): Promise<ReferralSetup> {
   const enrolTotp = opts.enrolTotp ?? true;
-  const schoolId = (await createOrganisation(db, { name: 'Riverside Primary School' })).organisationId;
+  const schoolId = (await createOrganisation(db, { name: `Riverside Primary School ${Math.random().toString(36).slice(2, 8)}` })).organisationId;
   const existing = await db.query<{ id: string }>(`SELECT id FROM organisations WHERE type = 'front_door' ORDER BY name, id LIMIT 1`);
   const frontDoorId = existing.rows[0]?.id ?? (await createOrganisation(db, { name: 'Medway First Response', type: 'front_door' })).organisationId;
   return {
