@@ -1,7 +1,8 @@
 // `npm run bench`: Continuum under load on the large dataset, beside PostgreSQL's own baseline.
 // Starts (or reuses) a database with the scale dataset, runs the service in its own process, drives it with
-// 50 concurrent users per scenario, and prints p50/p95/p99 latency and throughput; then pgbench -N on the
-// same server, so the write path can be stated as a fraction of what PostgreSQL alone does.
+// 50 concurrent users per scenario — flat out, then at a steady pace — and prints p50/p95/p99 latency and
+// throughput; then pgbench -N on the same server, so the write path can be stated as a fraction of what
+// PostgreSQL alone does.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -19,6 +20,7 @@ const run = promisify(execFile);
 const say = (s: string) => process.stdout.write(`${s}\n`);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const RATE_PER_USER = Number(process.env.BENCH_RATE_PER_USER ?? 2);
 const SCALE = {
   organisations: Number(process.env.BENCH_ORGANISATIONS ?? 200),
   children: Number(process.env.BENCH_CHILDREN ?? 100_000),
@@ -33,7 +35,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-async function scenario(name: string, base: string, actors: Actor[], make: (a: Actor) => { method?: 'GET' | 'POST'; path: string; body?: unknown }): Promise<Figures> {
+/**
+ * One scenario. Without `ratePerUser` each of the 50 users sends its next request as soon as the last one
+ * answers (saturation: throughput is the service's capacity). With it, each user sends that many requests
+ * a second — people read between clicks — and latency is what they would see at that load.
+ */
+async function scenario(name: string, base: string, actors: Actor[], make: (a: Actor) => { method?: 'GET' | 'POST'; path: string; body?: unknown }, ratePerUser?: number): Promise<Figures> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -44,6 +51,7 @@ async function scenario(name: string, base: string, actors: Actor[], make: (a: A
     url: base,
     connections: CONNECTIONS,
     duration: SECONDS,
+    ...(ratePerUser ? { connectionRate: ratePerUser } : {}),
     requests: [{
       setupRequest: (req) => {
         const actor = actors[Math.floor(Math.random() * actors.length)]!;
@@ -128,6 +136,7 @@ async function main() {
     const names = ['Jaden Smyth', 'Olivia Jones', 'Amelia Wiliams', 'Noah Taylor', 'Isla Browne', 'Mohammed Khan', 'Ava Smith-Jones', 'Leo Davies'];
     const pick = <T,>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
     const results: Figures[] = [];
+    const paced: Figures[] = [];
     say(`\nEach scenario: ${CONNECTIONS} concurrent users for ${SECONDS} s.`);
     for (const [name, actors, make] of [
       ['search for a person', practitioners, () => ({ path: `/api/v1/children?name=${encodeURIComponent(pick(names))}` })],
@@ -142,8 +151,8 @@ async function main() {
         },
       })],
     ] as [string, Actor[], (a: Actor) => { method?: 'GET' | 'POST'; path: string; body?: unknown }][]) {
-      const figures = await scenario(name, base, actors, make);
-      results.push(figures);
+      results.push(await scenario(name, base, actors, make));
+      paced.push(await scenario(name, base, actors, make, RATE_PER_USER));
       say(`  ${name}: done`);
     }
 
@@ -154,8 +163,14 @@ async function main() {
     for (const r of results) {
       say(`| ${r.name} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ''} |`);
     }
+    if (tps) say(`| pgbench -N baseline (${CONNECTIONS} clients) | | ${tps.toFixed(0)} tps | | | | |`);
+    say(`\nAt a steady ${RATE_PER_USER} request(s) per second from each of the ${CONNECTIONS} users (${RATE_PER_USER * CONNECTIONS} requests/s in all):\n`);
+    say('| scenario | requests | throughput (req/s) | p50 ms | p95 ms | p99 ms | errors |');
+    say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of paced) {
+      say(`| ${r.name} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ''} |`);
+    }
     if (tps) {
-      say(`| pgbench -N baseline (${CONNECTIONS} clients) | | ${tps.toFixed(0)} tps | | | | |`);
       say(`\nConcern submissions: ${submit.rps.toFixed(0)}/s = ${((submit.rps / tps) * 100).toFixed(0)}% of the pgbench -N baseline.`);
     }
   } finally {
