@@ -286,7 +286,12 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
 
   app.post<ConcernParams>('/api/v1/concerns/:concernId/referrals', { config: { access: 'referrals:make' } }, async (req, reply) => {
     if (!UUID.test(req.params.concernId)) return refuseJson(reply, { reason: 'not-found' });
-    const parsed = sendInputSchema.safeParse(apiBody(req));
+    const raw = apiBody(req) as Record<string, unknown>;
+    if ('anonymityRequested' in raw || 'anonymous' in raw) {
+      const field = 'anonymityRequested' in raw ? 'anonymityRequested' : 'anonymous';
+      return reply.code(400).send({ error: 'Bad Request', field, message: `${field}: a referral from a professional can never be anonymous (seed 001 Appendix B §4); only a member of the public may ask for anonymity` });
+    }
+    const parsed = sendInputSchema.safeParse(raw);
     if (!parsed.success) return reply.code(400).send(zodApiError(parsed.error));
     const res = await sendReferral(db, req.principal!, auditContext(req), req.params.concernId, parsed.data);
     if (!res.ok) return refuseJson(reply, res);
@@ -353,8 +358,8 @@ const referralObject = {
 const referralResponse = { description: 'The referral as sent and everything since', ...json({ type: 'object', properties: { referral: referralObject } }) };
 
 export const referralsOpenApiPaths: OpenApiPaths = {
-  '/api/v1/concerns/{id}/referrals': {
-    parameters: idParam,
+  '/api/v1/concerns/{concernId}/referrals': {
+    parameters: [{ name: 'concernId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
     post: {
       summary: 'Build the referral from what is recorded, check it for completeness and send it to the partnership’s front door',
       description: 'Missing items are returned as warnings and never stop the referral. A telephone referral starts the 48-hour written-confirmation clock.',

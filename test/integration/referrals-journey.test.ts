@@ -200,6 +200,11 @@ describe('the API', () => {
     assert.equal(res.statusCode, 400);
     assert.match(res.json().field, /^analysis/);
 
+    res = await dsl.json('POST', `/api/v1/concerns/${c.concernId}/referrals`, { method: 'online', anonymityRequested: true });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().field, 'anonymityRequested');
+    assert.match(res.json().message, /never be anonymous/);
+
     const spokenAt = new Date(Date.now() - 60 * 60_000);
     res = await dsl.json('POST', `/api/v1/concerns/${c.concernId}/referrals`, { method: 'telephone', telephone: { spokenTo: 'Duty social worker', spokenAt: spokenAt.toISOString() } });
     assert.equal(res.statusCode, 201, res.body);
