@@ -1,7 +1,5 @@
-// The referral as a PDF, made in-process. Tagged (headings, paragraphs, lists in a structure tree), with a
-// title shown by the viewer and the document language set, so screen readers can follow it. The standard
-// Helvetica font is not embedded, so the file is not claimed to be PDF/UA.
-import PDFDocument from 'pdfkit';
+// The referral as a PDF, made in-process with the shared accessible-PDF builder (tagged, titled, en-GB).
+import { createAccessiblePdf } from '../platform/pdf/document.ts';
 import { ANALYSIS_FIELDS, ANALYSIS_QUESTIONS, type MissingItem, type ReferralDocument } from './model.ts';
 
 const londonDateTime = new Intl.DateTimeFormat('en-GB', {
@@ -30,50 +28,14 @@ export function renderReferralPdf(input: ReferralPdfInput): Promise<Buffer> {
   const { document: d, missing } = input;
   const generatedAt = input.generatedAt ?? new Date();
   const title = referralPdfTitle(input.reference, d);
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: 56, bottom: 56, left: 56, right: 56 },
-    pdfVersion: '1.7',
-    tagged: true,
-    lang: 'en-GB',
-    displayTitle: true,
-    info: {
-      Title: title,
-      Author: `${d.referrer.name}, ${d.referrer.organisationName}`,
-      Creator: 'Continuum',
-      Subject: `${d.kindLabel} referral to ${input.receivingOrganisation}`,
-      Keywords: 'multi-agency referral, safeguarding',
-      CreationDate: generatedAt,
-    },
+  const pdf = createAccessiblePdf({
+    title,
+    subject: `${d.kindLabel} referral from ${d.referrer.name}, ${d.referrer.organisationName}, to ${input.receivingOrganisation}`,
+    keywords: 'multi-agency referral, safeguarding',
+    generatedAt,
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-
-  const root = doc.struct('Document');
-  doc.addStructure(root);
-  const heading = (level: 1 | 2, text: string) => {
-    doc.moveDown(level === 1 ? 0 : 0.6);
-    doc.font('Helvetica-Bold').fontSize(level === 1 ? 18 : 14).fillColor('#0b0c0c').text(text, { structParent: root, structType: `H${level}` });
-    doc.moveDown(0.2);
-  };
-  const para = (text: string, opts: { bold?: boolean; small?: boolean } = {}) => {
-    doc.font(opts.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(opts.small ? 9.5 : 11).fillColor(opts.small ? '#484949' : '#0b0c0c')
-      .text(text, { structParent: root, structType: 'P' });
-    doc.moveDown(0.3);
-  };
+  const { heading, para, list } = pdf;
   const fact = (label: string, value: string) => para(`${label}: ${value}`);
-  const list = (items: string[]) => {
-    if (items.length === 0) return;
-    const l = doc.struct('L');
-    root.add(l);
-    doc.font('Helvetica').fontSize(11).fillColor('#0b0c0c').list(items, { structParent: l, bulletRadius: 2 });
-    l.end();
-    doc.moveDown(0.3);
-  };
 
   heading(1, title);
   para(`${d.kindLabel}. Sent ${input.method === 'telephone' ? 'by telephone' : 'online'} to ${input.receivingOrganisation} on ${londonDateTime.format(input.sentAt)}.`);
@@ -142,7 +104,7 @@ export function renderReferralPdf(input: ReferralPdfInput): Promise<Buffer> {
 
   heading(2, 'The referrer’s analysis');
   for (const f of ANALYSIS_FIELDS) {
-    doc.font('Helvetica-Bold').fontSize(11).fillColor('#0b0c0c').text(ANALYSIS_QUESTIONS[f].label, { structParent: root, structType: 'H3' });
+    heading(3, ANALYSIS_QUESTIONS[f].label);
     para(d.analysis[f] || 'Not answered');
   }
 
@@ -153,7 +115,5 @@ export function renderReferralPdf(input: ReferralPdfInput): Promise<Buffer> {
   } else para('Nothing the seed lists ask for is missing.');
 
   para(`Made by Continuum on ${londonDateTime.format(generatedAt)}.`, { small: true });
-  root.end();
-  doc.end();
-  return done;
+  return pdf.finish();
 }
