@@ -39,7 +39,7 @@ export function renderReferralPdf(input: ReferralPdfInput): Promise<Buffer> {
 
   heading(1, title);
   para(`${d.kindLabel}. Sent ${input.method === 'telephone' ? 'by telephone' : 'online'} to ${input.receivingOrganisation} on ${londonDateTime.format(input.sentAt)}.`);
-  if (input.telephone) para(`Telephoned to ${input.telephone.spokenTo} on ${londonDateTime.format(input.telephone.at)}; this document is the written confirmation.`);
+  if (input.telephone) para(`Telephoned to ${input.telephone.spokenTo} on ${londonDateTime.format(input.telephone.at)}; a telephone referral is confirmed in writing within 48 hours of the call.`);
 
   heading(2, 'Referrer');
   fact('Name', d.referrer.name);

@@ -104,7 +104,7 @@ export function documentSections(d: ReferralDocument, links: ChangeLinks | null)
 export function summaryRows(s: Section) {
   return s.rows.map((r) => ({
     key: { text: r.key },
-    value: { text: r.value, classes: r.missing ? 'app-missing' : undefined },
+    value: { text: r.value },
     ...(r.href ? { actions: { items: [{ href: r.href, text: 'Change', visuallyHiddenText: r.hrefText }] } } : {}),
   }));
 }

@@ -66,7 +66,12 @@ for (const javaScript of [true, false]) {
     assert.match(await page.locator('.govuk-panel').innerText(), /Referral sent/);
     await expectAccessible(page, `referral sent (${js})`);
     const referralId = /\/referrals\/([0-9a-f-]{36})/.exec(page.url())![1]!;
-    if (!javaScript) assert.match(await page.locator('main').innerText(), /Duty social worker Pat/);
+    if (!javaScript) {
+      assert.match(await page.locator('main').innerText(), /Duty social worker Pat/);
+      await clickAndWait(page, 'button:has-text("Record that the written confirmation has been sent")');
+      assert.match(await page.locator('main').innerText(), /Written confirmation\s+Sent /);
+      await expectAccessible(page, `telephone referral confirmed in writing (${js})`);
+    }
     await page.goto('/referrals');
     await expectAccessible(page, `referrals sent (${js})`);
 

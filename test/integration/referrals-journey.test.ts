@@ -325,5 +325,14 @@ describe('access', () => {
 
     const { rows } = await t.db.query('SELECT count(*)::int AS n FROM referral_updates WHERE referral_id = $1', [id]);
     assert.equal(rows[0].n, 0);
+
+    // only a member of the public may ask for anonymity: the database refuses it for a professional's referral
+    await assert.rejects(
+      t.db.query(`INSERT INTO referrals (partnership_id, referring_organisation_id, receiving_organisation_id, child_id, kind, method, content, anonymity_requested)
+                  SELECT partnership_id, referring_organisation_id, receiving_organisation_id, child_id, kind, method, content, true FROM referrals WHERE id = $1`, [id]),
+      /check constraint/);
+    const publicContact = await t.db.query(`INSERT INTO referrals (partnership_id, referring_organisation_id, receiving_organisation_id, child_id, kind, method, content, referrer_type, anonymity_requested)
+      SELECT partnership_id, receiving_organisation_id, receiving_organisation_id, child_id, kind, 'online', content, 'public', true FROM referrals WHERE id = $1 RETURNING anonymity_requested`, [id]);
+    assert.equal(publicContact.rows[0].anonymity_requested, true, 'a member of the public’s request for anonymity is recorded');
   });
 });
