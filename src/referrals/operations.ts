@@ -298,6 +298,26 @@ export async function giveFeedback(db: Db, principal: Principal, ctx: AuditConte
   });
 }
 
+/** The front door closes a referral it has decided on; what was sent and everything since stay as they are. */
+export async function closeReferral(db: Db, principal: Principal, ctx: AuditContext, id: string): Promise<Acted | Refusal | Invalid> {
+  return withTransaction(db, async (tx) => {
+    const opened = await forResponse(tx, principal, id);
+    if (!opened.ok) return opened;
+    const r = opened.r;
+    const reference = referralReference(r.reference);
+    if (r.status === 'closed') return invalid('status', `Referral ${reference} is already closed`);
+    if (r.status !== 'decided' && r.status !== 'feedback_given') return invalid('status', `Record a decision on referral ${reference} before closing it`);
+    await setStatus(tx, id, 'closed');
+    await recordEvent(tx, {
+      childId: r.child_id, organisationId: r.referring_organisation_id, type: 'record', occurredAt: new Date(), recordedBy: principal.userId,
+      summary: `Referral ${reference} closed by ${r.receiving_organisation_name}`, detail: { referralId: id }, sourceType: 'referral', sourceId: id,
+    });
+    await recordAudit(tx, ctx, { action: 'referral.close', recordType: 'referral', recordId: id, details: { childId: r.child_id } });
+    await notify(tx, await referrerLeads(tx, r), { kind: 'referral.closed', text: `${r.receiving_organisation_name} closed referral ${reference}`, link: `/referrals/${id}` });
+    return { ok: true as const, view: await load(tx, principal, (await getReferral(tx, id))!) };
+  });
+}
+
 // ---- the referrer's side ----
 
 async function forFollowUp(tx: Queryable, principal: Principal, id: string): Promise<{ ok: true; r: ReferralRow } | Refusal> {
@@ -339,7 +359,7 @@ export async function escalateReferral(db: Db, principal: Principal, ctx: AuditC
     if (!opened.ok) return opened;
     const r = opened.r;
     const reference = referralReference(r.reference);
-    if (r.status !== 'decided' && r.status !== 'feedback_given') return invalid('reason', `There is no outcome on referral ${reference} to disagree with yet`);
+    if (r.status !== 'decided' && r.status !== 'feedback_given' && r.status !== 'closed') return invalid('reason', `There is no outcome on referral ${reference} to disagree with yet`);
     const existing = (await escalationsOf(tx, id)).at(-1);
     const stage = existing ? existing.stages.length + 1 : 1;
     if (stage > ESCALATION_STAGES) return invalid('reason', `The escalation of referral ${reference} is already at stage ${ESCALATION_STAGES}, the last stage`);

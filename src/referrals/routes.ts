@@ -13,7 +13,7 @@ import {
   referralReference, type ReferralAnalysis,
 } from './model.ts';
 import {
-  acknowledgeInputSchema, acknowledgeReferral, analysisSchema, confirmInWriting, decideReferral, decisionInputSchema, escalateReferral,
+  acknowledgeInputSchema, acknowledgeReferral, analysisSchema, closeReferral, confirmInWriting, decideReferral, decisionInputSchema, escalateReferral,
   escalationInputSchema, feedbackInputSchema, giveFeedback, listReferrals, prepareReferral, saveReferralDraft, sendInputSchema, sendReferral,
   viewReferral, type DraftValues, type ReferralView,
 } from './operations.ts';
@@ -95,8 +95,8 @@ function referralPage(v: ReferralView) {
   return {
     r: referralSummary(r), sections, missing: missingView(r.missing), consentNotice: consentNotice(r.content), updates: updatesView(v.updates), escalations: escalationsView(v.escalations),
     telephone: r.method === 'telephone' ? { spokenTo: r.telephoned_to, at: r.telephoned_at, confirmedAt: r.written_confirmation_sent_at } : null,
-    decided: v.updates.some((u) => u.kind === 'decision'), acknowledged: v.updates.some((u) => u.kind === 'acknowledgement'),
-    mayEscalate: v.mayFollowUp && (r.status === 'decided' || r.status === 'feedback_given') && !(v.escalations.at(-1)?.stages.length === ESCALATION_STAGES),
+    decided: v.updates.some((u) => u.kind === 'decision'), closed: r.status === 'closed', acknowledged: v.updates.some((u) => u.kind === 'acknowledgement'),
+    mayEscalate: v.mayFollowUp && (r.status === 'decided' || r.status === 'feedback_given' || r.status === 'closed') && !(v.escalations.at(-1)?.stages.length === ESCALATION_STAGES),
     side: v.side,
   };
 }
@@ -280,6 +280,14 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
     return reply.code(303).redirect(`/front-door/referrals/${req.params.id}`);
   });
 
+  app.post<IdParams>('/front-door/referrals/:id/close', { config: { access: 'referrals:receive' } }, async (req, reply) => {
+    if (!UUID.test(req.params.id)) return refusePage(reply, 'not-found');
+    const res = await closeReferral(db, req.principal!, auditContext(req), req.params.id);
+    if (!res.ok && res.reason === 'invalid') return showPage(req, reply.code(400), 'front-door', { errors: addError(noErrors(), 'close', res.message) });
+    if (!res.ok) return refusePage(reply, res.reason);
+    return reply.code(303).redirect(`/front-door/referrals/${req.params.id}`);
+  });
+
   // ---- API ----
 
   const apiBody = (req: FastifyRequest) => (req.body && typeof req.body === 'object' ? req.body : {});
@@ -321,6 +329,7 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
   apiAction('/api/v1/referrals/:id/acknowledge', 'referrals:receive', acknowledgeInputSchema, (req, input) => acknowledgeReferral(db, req.principal!, auditContext(req), req.params.id, input));
   apiAction('/api/v1/referrals/:id/decision', 'referrals:receive', decisionInputSchema, (req, input) => decideReferral(db, req.principal!, auditContext(req), req.params.id, input));
   apiAction('/api/v1/referrals/:id/feedback', 'referrals:receive', feedbackInputSchema, (req, input) => giveFeedback(db, req.principal!, auditContext(req), req.params.id, input));
+  apiAction('/api/v1/referrals/:id/close', 'referrals:receive', z.strictObject({}), (req) => closeReferral(db, req.principal!, auditContext(req), req.params.id));
   apiAction('/api/v1/referrals/:id/written-confirmation', 'referrals:make', z.strictObject({}), (req) => confirmInWriting(db, req.principal!, auditContext(req), req.params.id));
   app.post<IdParams>('/api/v1/referrals/:id/escalations', { config: { access: 'referrals:make' } }, async (req, reply) => {
     if (!UUID.test(req.params.id)) return refuseJson(reply, { reason: 'not-found' });
@@ -393,6 +402,10 @@ export const referralsOpenApiPaths: OpenApiPaths = {
     parameters: idParam,
     post: { summary: 'Feedback to the referrer', requestBody: { required: true, ...json({ type: 'object', required: ['text'], properties: { text: { type: 'string', maxLength: 5000 } } }) },
       responses: { 201: referralResponse, 400: errorResponse('Bad input, naming the field'), ...common } },
+  },
+  '/api/v1/referrals/{id}/close': {
+    parameters: idParam,
+    post: { summary: 'The front door closes a referral it has decided on', responses: { 201: referralResponse, 400: errorResponse('No decision yet, or already closed'), ...common } },
   },
   '/api/v1/referrals/{id}/written-confirmation': {
     parameters: idParam,

@@ -95,6 +95,8 @@ for (const javaScript of [true, false]) {
     await clickAndWait(fd.page, 'button:has-text("Record the decision")');
     assert.match(await fd.page.locator('#updates').innerText(), /Child in need: a child and family assessment/);
     await expectAccessible(fd.page, `front door after the decision (${js})`);
+    await clickAndWait(fd.page, 'button:has-text("Close the referral")');
+    assert.match(await fd.page.locator('main').innerText(), /Closed/);
     await fd.context.close();
 
     // The referrer (still signed in) sees the outcome and disagrees.

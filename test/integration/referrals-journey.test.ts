@@ -250,6 +250,12 @@ describe('the API', () => {
     res = await frontDoor.json('POST', `/api/v1/referrals/${id}/feedback`, {});
     assert.equal(res.statusCode, 400);
     assert.equal(res.json().field, 'text');
+    res = await frontDoor.json('POST', `/api/v1/referrals/${id}/close`, {});
+    assert.equal(res.statusCode, 201);
+    assert.equal(res.json().referral.status, 'closed');
+    res = await frontDoor.json('POST', `/api/v1/referrals/${id}/close`, {});
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().field, 'status');
 
     // the referrer disagrees: escalation stage 1 due in 5 working days, then stage 2
     res = await dsl.json('POST', `/api/v1/referrals/${id}/escalations`, { reason: '' });
@@ -278,7 +284,7 @@ describe('the API', () => {
     assert.equal(res.statusCode, 400);
     assert.match(res.json().message, /stage 4/);
     const actions = await auditActions(id);
-    for (const a of ['referral.send', 'referral.api-view', 'referral.written-confirmation', 'referral.acknowledge', 'referral.decide', 'referral.escalate', 'referral.escalate-stage']) assert.ok(actions.includes(a), a);
+    for (const a of ['referral.send', 'referral.api-view', 'referral.written-confirmation', 'referral.acknowledge', 'referral.decide', 'referral.close', 'referral.escalate', 'referral.escalate-stage']) assert.ok(actions.includes(a), a);
   });
 
   test('a decision that is not a referral, and a restricted case, cannot be referred', async () => {
