@@ -100,3 +100,18 @@ CREATE TRIGGER referral_escalations_append_only BEFORE UPDATE OR DELETE ON refer
   FOR EACH ROW EXECUTE FUNCTION referral_rows_are_append_only();
 CREATE TRIGGER referral_escalation_stages_append_only BEFORE UPDATE OR DELETE ON referral_escalation_stages
   FOR EACH ROW EXECUTE FUNCTION referral_rows_are_append_only();
+
+-- The response at a stage, from either side; a response may resolve the disagreement (no further stages).
+CREATE TABLE referral_escalation_responses (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  escalation_id uuid NOT NULL REFERENCES referral_escalations(id),
+  stage int NOT NULL CHECK (stage BETWEEN 1 AND 4),
+  response text NOT NULL,
+  resolved boolean NOT NULL,
+  recorded_by uuid NOT NULL REFERENCES users(id),
+  organisation_id uuid NOT NULL REFERENCES organisations(id),
+  recorded_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX referral_escalation_responses_idx ON referral_escalation_responses (escalation_id, recorded_at);
+CREATE TRIGGER referral_escalation_responses_append_only BEFORE UPDATE OR DELETE ON referral_escalation_responses
+  FOR EACH ROW EXECUTE FUNCTION referral_rows_are_append_only();

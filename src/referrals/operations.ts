@@ -18,7 +18,7 @@ import {
   referralKindOf, referralReference, type MissingItem, type ReferralAnalysis, type ReferralDocument, type ReferralKind, type ReferralMethod,
 } from './model.ts';
 import {
-  escalationsOf, frontDoorOf, gatherRecords, getReferral, insertEscalation, insertReferral, insertStage, insertUpdate, markWrittenConfirmation,
+  escalationsOf, frontDoorOf, gatherRecords, getReferral, insertEscalation, insertEscalationResponse, insertReferral, insertStage, insertUpdate, markWrittenConfirmation,
   receivedBy, referralsOfConcern, referrerOf, sentBy, setStatus, updatesOf, usersOf,
   type EscalationRow, type Organisation, type ReferralRow, type UpdateRow,
 } from './store.ts';
@@ -55,6 +55,10 @@ export type DecisionInput = z.infer<typeof decisionInputSchema>;
 export const feedbackInputSchema = z.strictObject({ text: text().min(1, 'Enter the feedback for the referrer') });
 export const acknowledgeInputSchema = z.strictObject({ note: text(1000).optional() });
 export const escalationInputSchema = z.strictObject({ reason: text().min(1, 'Enter why you disagree with the outcome') });
+export const escalationResponseSchema = z.strictObject({
+  response: text().min(1, 'Enter the response'),
+  resolved: z.boolean({ error: 'Say whether this resolves the disagreement' }),
+});
 
 const draftKey = (concernId: string) => `referral:${concernId}`;
 
@@ -361,6 +365,7 @@ export async function escalateReferral(db: Db, principal: Principal, ctx: AuditC
     const reference = referralReference(r.reference);
     if (r.status !== 'decided' && r.status !== 'feedback_given' && r.status !== 'closed') return invalid('reason', `There is no outcome on referral ${reference} to disagree with yet`);
     const existing = (await escalationsOf(tx, id)).at(-1);
+    if (existing?.resolved) return invalid('reason', `The escalation of referral ${reference} has been resolved`);
     const stage = existing ? existing.stages.length + 1 : 1;
     if (stage > ESCALATION_STAGES) return invalid('reason', `The escalation of referral ${reference} is already at stage ${ESCALATION_STAGES}, the last stage`);
     const escalationId = existing ? existing.id : (await insertEscalation(tx, { referralId: id, raisedBy: principal.userId, organisationId: principal.organisationId })).id;
@@ -379,5 +384,37 @@ export async function escalateReferral(db: Db, principal: Principal, ctx: AuditC
       kind: 'referral.escalated', text: `${r.referring_organisation_name} escalated referral ${reference} (stage ${stage})`, link: `/front-door/referrals/${id}`,
     });
     return { ok: true as const, escalated: { escalationId, stage, dueAt, view: await load(tx, principal, (await getReferral(tx, id))!) } };
+  });
+}
+
+/**
+ * A response to the current stage of an escalation, from the front door or the referrer; it may resolve the
+ * disagreement. Stops the stage's clock (escalation.responded, or escalation.resolved).
+ */
+export async function respondToEscalation(db: Db, principal: Principal, ctx: AuditContext, id: string, input: z.infer<typeof escalationResponseSchema>, now = new Date()): Promise<Acted | Refusal | Invalid> {
+  return withTransaction(db, async (tx) => {
+    const r = await getReferral(tx, id, true);
+    if (!r || !canSeeReferral(principal, parties(r))) return { ok: false as const, reason: 'not-found' as const };
+    if (!canRespondToReferral(principal, parties(r)) && !canFollowUpReferral(principal, parties(r))) return { ok: false as const, reason: 'forbidden' as const };
+    const reference = referralReference(r.reference);
+    const open = (await escalationsOf(tx, id)).at(-1);
+    if (!open || open.resolved) return invalid('response', `Referral ${reference} has no open escalation to respond to`);
+    const stage = open.stages.length;
+    const x = await insertEscalationResponse(tx, { escalationId: open.id, stage, response: input.response, resolved: input.resolved, recordedBy: principal.userId, organisationId: principal.organisationId });
+    await onEvent(tx, input.resolved ? 'escalation.resolved' : 'escalation.responded', {
+      actor: ctx, organisationId: r.referring_organisation_id, childId: r.child_id, subject: { type: 'escalation', id: open.id }, occurredAt: x.recorded_at, now,
+    });
+    await recordEvent(tx, {
+      childId: r.child_id, organisationId: r.referring_organisation_id, type: 'record', occurredAt: x.recorded_at, recordedBy: principal.userId,
+      summary: input.resolved ? `Escalation of referral ${reference} resolved at stage ${stage}` : `Response to the escalation of referral ${reference} at stage ${stage}`,
+      detail: { referralId: id, escalationId: open.id, stage, resolved: input.resolved }, sourceType: 'referral_escalation', sourceId: open.id,
+    });
+    await recordAudit(tx, ctx, { action: 'referral.escalation-response', recordType: 'referral', recordId: id, details: { childId: r.child_id, escalationId: open.id, stage, resolved: input.resolved } });
+    const others = canRespondToReferral(principal, parties(r)) ? await referrerLeads(tx, r) : await usersOf(tx, r.receiving_organisation_id, ['front_door_manager', 'front_door_worker']);
+    await notify(tx, others, {
+      kind: 'referral.escalation-response', text: `${input.resolved ? 'Escalation resolved' : 'Response to the escalation'} of referral ${reference} (stage ${stage})`,
+      link: canRespondToReferral(principal, parties(r)) ? `/referrals/${id}` : `/front-door/referrals/${id}`,
+    });
+    return { ok: true as const, view: await load(tx, principal, (await getReferral(tx, id))!) };
   });
 }

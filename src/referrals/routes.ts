@@ -14,7 +14,7 @@ import {
 } from './model.ts';
 import {
   acknowledgeInputSchema, acknowledgeReferral, analysisSchema, closeReferral, confirmInWriting, decideReferral, decisionInputSchema, escalateReferral,
-  escalationInputSchema, feedbackInputSchema, giveFeedback, listReferrals, prepareReferral, saveReferralDraft, sendInputSchema, sendReferral,
+  escalationInputSchema, escalationResponseSchema, feedbackInputSchema, giveFeedback, respondToEscalation, listReferrals, prepareReferral, saveReferralDraft, sendInputSchema, sendReferral,
   viewReferral, type DraftValues, type ReferralView,
 } from './operations.ts';
 import { renderReferralPdf } from './pdf.ts';
@@ -96,7 +96,9 @@ function referralPage(v: ReferralView) {
     r: referralSummary(r), sections, missing: missingView(r.missing), consentNotice: consentNotice(r.content), updates: updatesView(v.updates), escalations: escalationsView(v.escalations),
     telephone: r.method === 'telephone' ? { spokenTo: r.telephoned_to, at: r.telephoned_at, confirmedAt: r.written_confirmation_sent_at } : null,
     decided: v.updates.some((u) => u.kind === 'decision'), closed: r.status === 'closed', acknowledged: v.updates.some((u) => u.kind === 'acknowledgement'),
-    mayEscalate: v.mayFollowUp && (r.status === 'decided' || r.status === 'feedback_given' || r.status === 'closed') && !(v.escalations.at(-1)?.stages.length === ESCALATION_STAGES),
+    mayEscalate: v.mayFollowUp && (r.status === 'decided' || r.status === 'feedback_given' || r.status === 'closed') && !(v.escalations.at(-1)?.stages.length === ESCALATION_STAGES) && !v.escalations.at(-1)?.resolved,
+    openEscalation: v.escalations.length > 0 && !v.escalations.at(-1)!.resolved,
+    responseAction: v.side === 'front-door' ? `/front-door/referrals/${r.id}/escalation-response` : `/referrals/${r.id}/escalation-response`,
     side: v.side,
   };
 }
@@ -190,7 +192,7 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
     const template = side === 'referrer' ? 'show.njk' : 'front-door-show.njk';
     return reply.view(`${VIEWS}/${template}`, {
       title: `Referral ${page.r.reference}`, ...page, justSent: (req.query as Record<string, unknown>)?.sent === '1',
-      levels: levelsOf(v.referral), decisionValues: { level: '', outcome: '', rationale: '' }, feedbackValues: { text: '' }, outcomes: outcomeItems(''),
+      levels: levelsOf(v.referral), decisionValues: { level: '', outcome: '', rationale: '' }, feedbackValues: { text: '' }, responseValues: { response: '', resolved: '' }, outcomes: outcomeItems(''),
       errors: noErrors(), ...extra,
     });
   };
@@ -227,7 +229,7 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
     const nextStage = open ? open.currentStage + 1 : 1;
     return reply.view(`${VIEWS}/escalate.njk`, {
       title: open ? `Escalate referral ${page.r.reference} to stage ${nextStage}` : `Disagree with the outcome of referral ${page.r.reference}`,
-      ...page, nextStage, open, values, errors,
+      ...page, responseAction: null, nextStage, open, values, errors,
     });
   };
   app.get<IdParams>('/referrals/:id/escalate', { config: { access: 'referrals:make' } }, (req, reply) => escalatePage(req, reply, { reason: '' }, noErrors()));
@@ -288,6 +290,23 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
     return reply.code(303).redirect(`/front-door/referrals/${req.params.id}`);
   });
 
+  for (const [prefix, side, access] of [['/referrals', 'referrer', 'referrals:make'], ['/front-door/referrals', 'front-door', 'referrals:receive']] as const) {
+    app.post<IdParams>(`${prefix}/:id/escalation-response`, { config: { access } }, async (req, reply) => {
+      if (!UUID.test(req.params.id)) return refusePage(reply, 'not-found');
+      const b = bodyOf(req);
+      const values = { response: one(b.response), resolved: one(b.resolved) };
+      const errors = noErrors();
+      if (!values.response.trim()) addError(errors, 'response', 'Enter the response');
+      else if (values.response.length > 5000) addError(errors, 'response', 'Must be 5000 characters or fewer');
+      if (values.resolved !== 'yes' && values.resolved !== 'no') addError(errors, 'resolved', 'Say whether this resolves the disagreement');
+      if (errors.summary.length) return showPage(req, reply.code(400), side, { responseValues: values, errors });
+      const res = await respondToEscalation(db, req.principal!, auditContext(req), req.params.id, { response: values.response.trim(), resolved: values.resolved === 'yes' });
+      if (!res.ok && res.reason === 'invalid') return showPage(req, reply.code(400), side, { responseValues: values, errors: addError(noErrors(), 'response', res.message) });
+      if (!res.ok) return refusePage(reply, res.reason);
+      return reply.code(303).redirect(`${prefix}/${req.params.id}#escalation`);
+    });
+  }
+
   // ---- API ----
 
   const apiBody = (req: FastifyRequest) => (req.body && typeof req.body === 'object' ? req.body : {});
@@ -331,6 +350,14 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
   apiAction('/api/v1/referrals/:id/feedback', 'referrals:receive', feedbackInputSchema, (req, input) => giveFeedback(db, req.principal!, auditContext(req), req.params.id, input));
   apiAction('/api/v1/referrals/:id/close', 'referrals:receive', z.strictObject({}), (req) => closeReferral(db, req.principal!, auditContext(req), req.params.id));
   apiAction('/api/v1/referrals/:id/written-confirmation', 'referrals:make', z.strictObject({}), (req) => confirmInWriting(db, req.principal!, auditContext(req), req.params.id));
+  app.post<IdParams>('/api/v1/referrals/:id/escalations/responses', { config: { access: 'home:view' } }, async (req, reply) => {
+    if (!UUID.test(req.params.id)) return refuseJson(reply, { reason: 'not-found' });
+    const parsed = escalationResponseSchema.safeParse(apiBody(req));
+    if (!parsed.success) return reply.code(400).send(zodApiError(parsed.error));
+    const res = await respondToEscalation(db, req.principal!, auditContext(req), req.params.id, parsed.data);
+    if (!res.ok) return refuseJson(reply, res);
+    return reply.code(201).send({ referral: referralJson(res.view) });
+  });
   app.post<IdParams>('/api/v1/referrals/:id/escalations', { config: { access: 'referrals:make' } }, async (req, reply) => {
     if (!UUID.test(req.params.id)) return refuseJson(reply, { reason: 'not-found' });
     const parsed = escalationInputSchema.safeParse(apiBody(req));
@@ -410,6 +437,12 @@ export const referralsOpenApiPaths: OpenApiPaths = {
   '/api/v1/referrals/{id}/written-confirmation': {
     parameters: idParam,
     post: { summary: 'The referrer confirms a telephone referral in writing (stops the 48-hour clock)', responses: { 201: referralResponse, 400: errorResponse('Not a telephone referral, or already confirmed'), ...common } },
+  },
+  '/api/v1/referrals/{id}/escalations/responses': {
+    parameters: idParam,
+    post: { summary: 'A response to the current stage of the escalation, from the front door or the referrer; it may resolve the disagreement',
+      requestBody: { required: true, ...json({ type: 'object', required: ['response', 'resolved'], properties: { response: { type: 'string', maxLength: 5000 }, resolved: { type: 'boolean' } } }) },
+      responses: { 201: referralResponse, 400: errorResponse('Bad input naming the field, or no open escalation'), ...common } },
   },
   '/api/v1/referrals/{id}/escalations': {
     parameters: idParam,

@@ -226,16 +226,25 @@ export async function updatesOf(db: Queryable, referralId: string): Promise<Upda
 }
 
 export interface EscalationStageRow { stage: number; reason: string; recorded_by_name: string; recorded_at: Date; due_at: Date | null }
-export interface EscalationRow { id: string; raised_at: Date; raised_by_name: string; organisation_name: string; stages: EscalationStageRow[] }
+export interface EscalationResponseRow { stage: number; response: string; resolved: boolean; recorded_by_name: string; organisation_name: string; recorded_at: Date }
+export interface EscalationRow { id: string; raised_at: Date; raised_by_name: string; organisation_name: string; stages: EscalationStageRow[]; responses: EscalationResponseRow[]; resolved: boolean }
 
 export async function escalationsOf(db: Queryable, referralId: string): Promise<EscalationRow[]> {
   const { rows } = await db.query<EscalationRow>(
     `SELECT e.id, e.raised_at, u.name AS raised_by_name, o.name AS organisation_name,
             coalesce((SELECT json_agg(json_build_object('stage', s.stage, 'reason', s.reason, 'recorded_by_name', su.name, 'recorded_at', s.recorded_at, 'due_at', s.due_at) ORDER BY s.stage)
-                        FROM referral_escalation_stages s JOIN users su ON su.id = s.recorded_by WHERE s.escalation_id = e.id), '[]'::json) AS stages
+                        FROM referral_escalation_stages s JOIN users su ON su.id = s.recorded_by WHERE s.escalation_id = e.id), '[]'::json) AS stages,
+            coalesce((SELECT json_agg(json_build_object('stage', x.stage, 'response', x.response, 'resolved', x.resolved, 'recorded_by_name', xu.name, 'organisation_name', xo.name, 'recorded_at', x.recorded_at) ORDER BY x.recorded_at, x.id)
+                        FROM referral_escalation_responses x JOIN users xu ON xu.id = x.recorded_by JOIN organisations xo ON xo.id = x.organisation_id
+                       WHERE x.escalation_id = e.id), '[]'::json) AS responses
        FROM referral_escalations e JOIN users u ON u.id = e.raised_by JOIN organisations o ON o.id = e.organisation_id
       WHERE e.referral_id = $1 ORDER BY e.raised_at`, [referralId]);
-  return rows.map((e) => ({ ...e, stages: e.stages.map((s) => ({ ...s, recorded_at: new Date(s.recorded_at), due_at: s.due_at ? new Date(s.due_at) : null })) }));
+  return rows.map((e) => ({
+    ...e,
+    stages: e.stages.map((s) => ({ ...s, recorded_at: new Date(s.recorded_at), due_at: s.due_at ? new Date(s.due_at) : null })),
+    responses: e.responses.map((x) => ({ ...x, recorded_at: new Date(x.recorded_at) })),
+    resolved: e.responses.some((x) => x.resolved),
+  }));
 }
 
 export async function insertEscalation(db: Queryable, e: { referralId: string; raisedBy: string; organisationId: string }): Promise<{ id: string; raised_at: Date }> {
@@ -253,4 +262,11 @@ export async function insertStage(db: Queryable, s: { escalationId: string; stag
 export async function usersOf(db: Queryable, organisationId: string, roles: readonly string[]): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>('SELECT id FROM users WHERE organisation_id = $1 AND active AND role = ANY($2::text[])', [organisationId, [...roles]]);
   return rows.map((r) => r.id);
+}
+
+export async function insertEscalationResponse(db: Queryable, r: { escalationId: string; stage: number; response: string; resolved: boolean; recordedBy: string; organisationId: string }): Promise<{ id: string; recorded_at: Date }> {
+  const { rows } = await db.query<{ id: string; recorded_at: Date }>(
+    `INSERT INTO referral_escalation_responses (escalation_id, stage, response, resolved, recorded_by, organisation_id)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, recorded_at`, [r.escalationId, r.stage, r.response, r.resolved, r.recordedBy, r.organisationId]);
+  return rows[0]!;
 }

@@ -139,7 +139,8 @@ export function updatesView(updates: UpdateRow[]) {
 export function escalationsView(escalations: EscalationRow[]) {
   return escalations.map((e) => ({
     id: e.id, raisedAt: e.raised_at, raisedBy: `${e.raised_by_name}, ${e.organisation_name}`,
-    currentStage: e.stages.length, lastStage: e.stages.length >= ESCALATION_STAGES,
+    currentStage: e.stages.length, lastStage: e.stages.length >= ESCALATION_STAGES, resolved: e.resolved,
+    responses: e.responses.map((x) => ({ stage: x.stage, response: x.response, resolved: x.resolved, by: `${x.recorded_by_name}, ${x.organisation_name}`, at: x.recorded_at })),
     stages: e.stages.map((s) => ({ stage: s.stage, label: ESCALATION_STAGE_LABELS[s.stage] ?? `Stage ${s.stage}`, reason: s.reason, by: s.recorded_by_name, at: s.recorded_at, dueAt: s.due_at })),
   }));
 }
@@ -171,6 +172,7 @@ export function referralJson(v: ReferralView) {
     content: r.content,
     missing: r.missing,
     updates: v.updates.map((u) => ({ id: u.id, kind: u.kind, level: u.level, outcome: u.outcome, rationale: u.rationale, text: u.text, recordedBy: u.recorded_by_name, organisation: u.organisation_name, recordedAt: u.recorded_at })),
-    escalations: v.escalations.map((e) => ({ id: e.id, raisedAt: e.raised_at, raisedBy: e.raised_by_name, stage: e.stages.length, stages: e.stages.map((s) => ({ stage: s.stage, reason: s.reason, recordedBy: s.recorded_by_name, recordedAt: s.recorded_at, dueAt: s.due_at })) })),
+    escalations: v.escalations.map((e) => ({ id: e.id, raisedAt: e.raised_at, raisedBy: e.raised_by_name, stage: e.stages.length, resolved: e.resolved,
+      responses: e.responses.map((x) => ({ stage: x.stage, response: x.response, resolved: x.resolved, recordedBy: x.recorded_by_name, organisation: x.organisation_name, recordedAt: x.recorded_at })), stages: e.stages.map((s) => ({ stage: s.stage, reason: s.reason, recordedBy: s.recorded_by_name, recordedAt: s.recorded_at, dueAt: s.due_at })) })),
   };
 }

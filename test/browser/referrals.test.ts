@@ -114,6 +114,15 @@ for (const javaScript of [true, false]) {
     assert.match(await back.page.locator('main').innerText(), /Stage 1: escalate to the line or team manager/);
     assert.match(await back.page.locator('main').innerText(), /Response due by/);
     await expectAccessible(back.page, `referral with an escalation (${js})`);
+    await back.page.fill('#response', 'The team manager agreed to a strategy discussion.');
+    await clickAndWait(back.page, 'button:has-text("Record the response")');
+    await back.page.locator('.govuk-error-summary').waitFor();
+    await expectAccessible(back.page, `escalation response with errors (${js})`);
+    assert.equal(await back.page.inputValue('#response'), 'The team manager agreed to a strategy discussion.');
+    await back.page.check('#resolved');
+    await clickAndWait(back.page, 'button:has-text("Record the response")');
+    assert.match(await back.page.locator('#escalation').innerText(), /Escalation/);
+    assert.match(await back.page.locator('main').innerText(), /Resolved/);
     await back.context.close();
   });
 }

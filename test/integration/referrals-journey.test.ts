@@ -283,8 +283,22 @@ describe('the API', () => {
     res = await dsl.json('POST', `/api/v1/referrals/${id}/escalations`, { reason: 'Again' });
     assert.equal(res.statusCode, 400);
     assert.match(res.json().message, /stage 4/);
+    // the front door responds at the last stage and the disagreement is resolved: every escalation clock has stopped
+    res = await frontDoor.json('POST', `/api/v1/referrals/${id}/escalations/responses`, { response: 'We will assess under section 47.' });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().field, 'resolved');
+    res = await frontDoor.json('POST', `/api/v1/referrals/${id}/escalations/responses`, { response: 'We will assess under section 47.', resolved: true });
+    assert.equal(res.statusCode, 201, res.body);
+    const resolved = res.json().referral.escalations[0];
+    assert.equal(resolved.resolved, true);
+    assert.equal(resolved.responses[0].stage, 4);
+    for (const k of await clocksOf(e.id)) assert.ok(k.stopped_at, `stage ${k.stage} clock stopped`);
+    res = await frontDoor.json('POST', `/api/v1/referrals/${id}/escalations/responses`, { response: 'Again', resolved: true });
+    assert.equal(res.statusCode, 400);
+    const referrerNotes = (await t.db.query<{ kind: string }>(`SELECT kind FROM notifications WHERE user_id = $1 AND kind = 'referral.escalation-response'`, [s.dsl.id])).rows;
+    assert.ok(referrerNotes.length > 0, 'the referrer is told of the response');
     const actions = await auditActions(id);
-    for (const a of ['referral.send', 'referral.api-view', 'referral.written-confirmation', 'referral.acknowledge', 'referral.decide', 'referral.close', 'referral.escalate', 'referral.escalate-stage']) assert.ok(actions.includes(a), a);
+    for (const a of ['referral.send', 'referral.api-view', 'referral.written-confirmation', 'referral.acknowledge', 'referral.decide', 'referral.close', 'referral.escalate', 'referral.escalate-stage', 'referral.escalation-response']) assert.ok(actions.includes(a), a);
   });
 
   test('a decision that is not a referral, and a restricted case, cannot be referred', async () => {
