@@ -125,6 +125,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
     const links = [
       { href: '/concerns/new', text: 'Record a concern', hint: 'Worried about a child? Write down what you saw and heard.', permission: 'concerns:raise' as const },
       { href: '/children', text: 'Find a child', hint: 'Search by name, date of birth, postcode or NHS number, or add a child.', permission: 'children:view' as const },
+      { href: '/front-door/referrals', text: 'Referrals received', hint: 'Acknowledge, decide on and give feedback on referrals sent to your front door.', permission: 'referrals:receive' as const },
       { href: '/thresholds', text: 'Thresholds of need', hint: 'Look up the level of need and what to do.', permission: 'public' as const },
       { href: '/audit', text: 'Audit log', hint: 'Who read or changed what, and when.', permission: 'audit:read' as const },
       { href: '/account', text: 'Your account', hint: 'Your authenticator app and where you are signed in.', permission: 'account:manage' as const },
