@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { chronologyOpenApiPaths, chronologyRoutes } from '../chronology/routes.ts';
 import { decisionsOpenApiPaths, decisionRoutes } from '../decisions/routes.ts';
 import { EVENT_TYPE_LABELS } from '../chronology/chronology.ts';
+import { clocksForChild } from '../clocks/case.ts';
 import type { Db } from '../platform/db/pool.ts';
 import { auditContext } from '../platform/http/context.ts';
 import { addError, noErrors, zodApiError, type FormErrors } from '../platform/http/forms.ts';
@@ -127,10 +128,11 @@ export function triageRoutes(app: FastifyInstance, db: Db, frameworks: Framework
     if (!r.ok) return refusePage(reply, r);
     const o = r.opened;
     const concern = concernView(o.concern);
+    const clocks = await clocksForChild(db, principalOf(req), o.concern.child_id);
     return reply.view(`${VIEWS}/triage-concern.njk`, {
       title: `Concern ${concern.reference} about ${concern.childName}`,
       concern, age: o.age, waited: o.waited, warnings: o.warnings, statusTag: QUEUE_STATUS[o.concern.status],
-      chronology: o.chronology, moreChronology: o.moreChronology, typeLabels: EVENT_TYPE_LABELS,
+      chronology: o.chronology, moreChronology: o.moreChronology, typeLabels: EVENT_TYPE_LABELS, clocks,
       assessment: o.assessment && {
         ...o.assessment,
         chosenName: o.assessment.result.levels?.find((l) => l.id === o.assessment!.chosen_level)?.name ?? o.assessment.chosen_level,

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../platform/db/pool.ts';
+import { clocksForChild } from '../clocks/case.ts';
 import { auditContext } from '../platform/http/context.ts';
 import { addError, noErrors, zodApiError, type FormErrors } from '../platform/http/forms.ts';
 import {
@@ -90,9 +91,10 @@ export function peopleRoutes(app: FastifyInstance, db: Db) {
   app.get<IdParams>('/children/:id', { config: { access: 'children:view' } }, async (req, reply) => {
     const page = await viewChild(db, actorOf(req), req.params.id);
     if (!page) return notFound(reply);
+    const clocks = await clocksForChild(db, req.principal!, page.child.id);
     const flash = (req.query as Record<string, string>) ?? {};
     return reply.view(`${VIEWS}/show.njk`, {
-      title: displayName(page.child), ...page, flash,
+      title: displayName(page.child), ...page, flash, clocks,
       sexLabel: page.child.sex ? SEX_LABELS[page.child.sex as keyof typeof SEX_LABELS] : null,
       senLabel: page.child.senStatus ? SEN_LABELS[page.child.senStatus as keyof typeof SEN_LABELS] : null,
       flags: STATUS_FLAGS.filter((f) => page.child[f]).map((f) => FLAG_LABELS[f]),
