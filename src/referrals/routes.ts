@@ -17,6 +17,7 @@ import {
   escalationInputSchema, escalationResponseSchema, feedbackInputSchema, giveFeedback, respondToEscalation, listReferrals, prepareReferral, saveReferralDraft, sendInputSchema, sendReferral,
   viewReferral, type DraftValues, type ReferralView,
 } from './operations.ts';
+import { contactRoutes, contactsOpenApiPaths } from './contacts-routes.ts';
 import { renderReferralPdf } from './pdf.ts';
 import type { ReferralRow } from './store.ts';
 import { consentNotice, documentSections, escalationsView, missingView, referralJson, summaryRows, updatesView } from './views-model.ts';
@@ -85,7 +86,7 @@ function referralSummary(r: ReferralRow) {
   return {
     id: r.id, reference: referralReference(r.reference), childName: r.content.childName, kindLabel: REFERRAL_KIND_LABELS[r.kind],
     method: r.method === 'telephone' ? 'Telephone' : 'Online', sentAt: r.sent_at, from: r.referring_organisation_name, to: r.receiving_organisation_name,
-    tag: REFERRAL_STATUS_TAGS[r.status], missing: r.missing.length,
+    tag: REFERRAL_STATUS_TAGS[r.status], missing: r.missing.length, publicContact: r.referrer_type === 'public', anonymityRequested: r.anonymity_requested,
   };
 }
 
@@ -107,6 +108,7 @@ const levelsOf = (r: ReferralRow) => r.content.assessment?.levels ?? [];
 const outcomeItems = (checked: string) => FRONT_DOOR_OUTCOMES.map((o) => ({ value: o, text: FRONT_DOOR_OUTCOME_LABELS[o], checked: checked === o }));
 
 export function referralRoutes(app: FastifyInstance, db: Db) {
+  contactRoutes(app, db);
   // ---- the referrer's journey: facts → analysis → method → check and send ----
 
   const journeyPage = async (req: FastifyRequest<ConcernParams>, reply: FastifyReply, page: 'facts' | 'analysis' | 'method' | 'check', extra: Record<string, unknown> = {}) => {
@@ -394,6 +396,7 @@ const referralObject = {
 const referralResponse = { description: 'The referral as sent and everything since', ...json({ type: 'object', properties: { referral: referralObject } }) };
 
 export const referralsOpenApiPaths: OpenApiPaths = {
+  ...contactsOpenApiPaths,
   '/api/v1/concerns/{concernId}/referrals': {
     parameters: [{ name: 'concernId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
     post: {

@@ -198,3 +198,11 @@ export function canRespondToReferral(p: Principal | null, r: ReferralParties): b
 export function canFollowUpReferral(p: Principal | null, r: ReferralParties): boolean {
   return !!p && can(p, 'referrals:make') && p.organisationId === r.referringOrganisationId;
 }
+
+/**
+ * The front door records a contact from a member of the public about a child known to it (linked to its
+ * organisation); this lets it attach the contact without seeing the rest of the child's record.
+ */
+export function canRecordContactAbout(p: Principal | null, childOrganisationIds: readonly string[]): boolean {
+  return !!p && can(p, 'referrals:receive') && childOrganisationIds.includes(p.organisationId);
+}
