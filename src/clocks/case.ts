@@ -2,19 +2,10 @@
 // of the page's own audited read, so no audit entry is written here.
 import { can, canSeeRestricted, type Principal } from '../platform/access/policy.ts';
 import type { Queryable } from '../platform/db/pool.ts';
-import { clockStatus, dueInWords, type ClockStatus } from './clock.ts';
+import { clockStatus, dueInWords, STATUS_TAGS, type ClockStatus } from './clock.ts';
 import { childOrganisations } from './store.ts';
 
 export const CASE_RECENT_DAYS = 30;
-
-// The same tags as the clocks dashboard, so a status reads the same everywhere.
-const TAGS: Record<ClockStatus, { text: string; classes: string }> = {
-  running: { text: 'Running', classes: 'govuk-tag--blue' },
-  'due-soon': { text: 'Due soon', classes: 'govuk-tag--yellow' },
-  overdue: { text: 'Overdue', classes: 'govuk-tag--red' },
-  met: { text: 'Met', classes: 'govuk-tag--green' },
-  missed: { text: 'Missed', classes: 'govuk-tag--red' },
-};
 
 const SUBJECT_LABELS: Record<string, string> = {
   referral: 'Referral', contact: 'Contact', escalation: 'Escalation', 'early-help-plan': 'Early help plan', user: 'Member of staff',
@@ -90,7 +81,7 @@ export async function clocksForChild(db: Queryable, principal: Principal, childI
     return {
       id: r.id, name: r.name ?? r.definition_id, definitionId: r.definition_id, subject: subjectLabel(r.subject_type),
       stage: r.stages ? r.stage : null, startedAt: r.started_at, dueAt: r.due_at, dueWords: dueInWords(r.due_at),
-      stoppedAt: r.stopped_at, status, tag: TAGS[status],
+      stoppedAt: r.stopped_at, status, tag: STATUS_TAGS[status],
     };
   };
   return {

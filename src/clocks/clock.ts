@@ -155,3 +155,12 @@ export function dueSoonInWords(dueSoon: ClockDefinition['dueSoon']): string {
   if (dueSoon.before === 0) return dueSoon.unit === 'hours' ? 'At the due time' : 'On the due date';
   return `${lengthInWords(dueSoon.before, dueSoon.unit)} before it is due`;
 }
+
+/** GOV.UK tags for each status, the same on the dashboard and on a case. */
+export const STATUS_TAGS: Record<ClockStatus, { text: string; classes: string }> = {
+  running: { text: 'Running', classes: 'govuk-tag--blue' },
+  'due-soon': { text: 'Due soon', classes: 'govuk-tag--yellow' },
+  overdue: { text: 'Overdue', classes: 'govuk-tag--red' },
+  met: { text: 'Met', classes: 'govuk-tag--green' },
+  missed: { text: 'Missed', classes: 'govuk-tag--red' },
+};

@@ -9,7 +9,7 @@ import { withTransaction, type Db } from '../platform/db/pool.ts';
 import { errorResponse } from '../platform/http/openapi.ts';
 import { auditContext } from '../platform/http/context.ts';
 import { zodApiError } from '../platform/http/forms.ts';
-import { clockStatus, dueInWords, dueSoonInWords, lengthInWords, timeInWords, type ClockStatus } from './clock.ts';
+import { clockStatus, dueInWords, dueSoonInWords, lengthInWords, STATUS_TAGS, timeInWords, type ClockStatus } from './clock.ts';
 import { DEFAULT_SET, shippedCatalogue, type ClockCatalogue } from './definitions.ts';
 import { ClockError, eventsFor, onEvent } from './operations.ts';
 import { EVENT_NAME, type ClockDefinition, type ResolvedSet } from './schema.ts';
@@ -19,14 +19,6 @@ const VIEWS = 'clocks/views';
 const RECENT_DAYS = 30;
 /** An event may be recorded a little ahead of the server's clock (devices drift), never further. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
-
-export const STATUS_TAGS: Record<ClockStatus, { text: string; classes: string }> = {
-  running: { text: 'Running', classes: 'govuk-tag--blue' },
-  'due-soon': { text: 'Due soon', classes: 'govuk-tag--yellow' },
-  overdue: { text: 'Overdue', classes: 'govuk-tag--red' },
-  met: { text: 'Met', classes: 'govuk-tag--green' },
-  missed: { text: 'Missed', classes: 'govuk-tag--red' },
-};
 
 const SUBJECT_LABELS: Record<string, string> = {
   referral: 'Referral', contact: 'Contact', escalation: 'Escalation', 'early-help-plan': 'Early help plan', user: 'Member of staff',
