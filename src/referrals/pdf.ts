@@ -46,7 +46,12 @@ export function renderReferralPdf(input: ReferralPdfInput): Promise<Buffer> {
   fact('Role', d.referrer.role);
   fact('Organisation', d.referrer.organisationName);
   fact('Email', d.referrer.email);
-  para('A referral from a professional is never anonymous.', { small: true });
+  // A contact from a member of the public is stored in the same shape (see contacts.ts); only a professional
+  // referral carries the "never anonymous" rule, and an anonymous caller's details never leave the front door.
+  const publicContact = (d as { publicContact?: boolean }).publicContact === true;
+  if (!publicContact) para('A referral from a professional is never anonymous.', { small: true });
+  else if (d.referrerAnonymous) para('A member of the public, who asked to remain anonymous. Their details are held by the front door only.', { small: true });
+  else para('A member of the public.', { small: true });
 
   heading(2, 'The child');
   fact('Name', d.childName + (d.child.knownAs ? ` (known as ${d.child.knownAs})` : ''));
