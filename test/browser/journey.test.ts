@@ -79,6 +79,10 @@ for (const javaScript of [true, false]) {
       await clickAndWait(d.page, 'button:has-text("Continue")');
       await clickAndWait(d.page, 'button:has-text("Record the decision")');
       assert.match(await d.page.textContent('.govuk-panel') ?? '', /Decision recorded/);
+      // Next steps are offered from the decision: the referral, consent and the information-sharing log.
+      for (const link of ['Make the referral to the front door', 'Record consent', 'Record a decision to share information']) {
+        assert.equal(await d.page.locator(`a:has-text("${link}")`).count(), 1, link);
+      }
 
       await clickAndWait(d.page, 'a:has-text("See the chronology")');
       const chronology = await d.page.textContent('main') ?? '';
