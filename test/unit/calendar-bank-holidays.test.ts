@@ -215,7 +215,7 @@ test('library dates do not depend on the host time zone', () => {
     import { libraryBankHolidays } from './src/platform/calendar/bank-holidays.ts';
     const out = [];
     for (const y of [2020, 2022, 2027, 2031, 2045]) out.push(...libraryBankHolidays(y).map((h) => h.date));
-    console.log(JSON.stringify(out));`;
+    process.stdout.write(JSON.stringify(out));`;
   const run = (tz: string): string[] =>
     JSON.parse(
       execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
