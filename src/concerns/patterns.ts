@@ -109,14 +109,3 @@ export function childAge(dateOfBirth: string | null, expectedDueDate: string | n
   if ((dateOfBirth && dateOfBirth > today) || expectedDueDate) return { unborn: true, text: 'Unborn' };
   return { unborn: false, text: 'Not known' };
 }
-
-/** Lower-case, straight quotes, no accents: so a search for "childs" or "child's" finds "child’s". */
-export function normaliseSearch(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[‘’‛`]/g, "'")
-    .replace(/[“”]/g, '"')
-    .replace(/[–—]/g, '-')
-    .toLowerCase();
-}

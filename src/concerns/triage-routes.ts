@@ -15,7 +15,8 @@ import type { Assessment } from '../thresholds/engine.ts';
 import type { FrameworkRegistry } from '../thresholds/registry.ts';
 import type { Citation, Framework } from '../thresholds/schema.ts';
 import { assessConcern, assessmentContext, childName, openConcern, suggest, triageQueue } from './triage.ts';
-import { normaliseSearch, type ChildAge } from './patterns.ts';
+import { normaliseText } from '../thresholds/explorer.ts';
+import type { ChildAge } from './patterns.ts';
 import { concernView, refuseJson, refusePage, UUID } from '../decisions/http.ts';
 
 const VIEWS = 'concerns/views';
@@ -53,19 +54,19 @@ export function pickerGroups(fw: Framework, v: PickerValues) {
   const ticked = new Set(v.indicators);
   const rank = new Map(fw.levels.map((l) => [l.id, l.rank]));
   const levelName = new Map(fw.levels.map((l) => [l.id, l.name]));
-  const words = normaliseSearch(v.q).split(/\s+/).filter(Boolean);
+  const words = normaliseText(v.q).split(/\s+/).filter(Boolean);
   const shown = new Set<string>();
   const groups = fw.domains.map((d, n) => {
     const items = fw.indicators
       .filter((i) => i.domain === d.id)
-      .filter((i) => words.every((w) => normaliseSearch(i.text).includes(w)))
+      .filter((i) => words.every((w) => normaliseText(i.text).includes(w)))
       .sort((a, b) => (rank.get(a.level) ?? 0) - (rank.get(b.level) ?? 0))
       .map((i) => {
         shown.add(i.id);
         return {
           value: i.id, text: i.text, checked: ticked.has(i.id),
           hint: { text: `${levelName.get(i.level) ?? i.level}. Source: ${citationText(i.source)}` },
-          attributes: { 'data-search': normaliseSearch(i.text) },
+          attributes: { 'data-search': normaliseText(i.text) },
         };
       });
     return { id: d.id, name: d.name, idPrefix: n === 0 ? 'indicators' : `indicators-${d.id}`, items };

@@ -1,7 +1,8 @@
 // Pure triage logic: pattern warnings, time waited and the child's age for the threshold engine.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { childAge, normaliseSearch, PATTERN_SETTINGS, patternWarnings, waitedSince } from '../../src/concerns/patterns.ts';
+import { childAge, PATTERN_SETTINGS, patternWarnings, waitedSince } from '../../src/concerns/patterns.ts';
+import { normaliseText } from '../../src/thresholds/explorer.ts';
 
 const now = new Date('2026-03-27T10:00:00Z');
 const daysAgo = (n: number) => new Date(now.getTime() - n * 24 * 60 * 60 * 1000);
@@ -65,5 +66,5 @@ describe('child age for the threshold engine', () => {
 });
 
 test('search text ignores case, accents and curly quotes', () => {
-  assert.equal(normaliseSearch('Child’s CAFÉ'), "child's cafe");
+  assert.equal(normaliseText('Child’s CAFÉ'), "child's cafe");
 });
