@@ -1,8 +1,8 @@
 // From a decision to a sent referral, and the front door's side: pages, PDF, API, clocks, notifications, audit, access.
 import assert from 'node:assert/strict';
-import { inflateSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { pdfText } from '../support/pdf.ts';
 import { createOrganisation, createUser } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
 import { createReferralCase, createReferralSetup, type ReferralSetup } from '../support/referrals.ts';
@@ -22,25 +22,6 @@ before(async () => {
 });
 after(async () => { await t.close(); });
 
-/** The text shown in a PDF made by pdfkit with its standard fonts: inflate each stream, read the TJ strings. */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const winAnsi: Record<number, string> = { 0x85: '…', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—' };
-  const lines: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n/g)) {
-    const start = m.index + m[0].length;
-    const end = raw.indexOf('endstream', start);
-    const dict = raw.slice(raw.lastIndexOf('<<', m.index), m.index);
-    let data = pdf.subarray(start, end);
-    if (/FlateDecode/.test(dict)) {
-      try { data = inflateSync(data); } catch { continue; }
-    }
-    for (const tj of data.toString('latin1').matchAll(/\[([^\]]*)\]\s*TJ/g)) {
-      lines.push([...tj[1]!.matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => [...Buffer.from(h[1]!, 'hex')].map((b) => winAnsi[b] ?? String.fromCharCode(b)).join('')).join(''));
-    }
-  }
-  return lines.join('\n').replace(/\s+/g, ' ');
-}
 
 const auditActions = async (recordId: string) =>
   (await t.db.query<{ action: string }>('SELECT action FROM audit_log WHERE record_id = $1 ORDER BY at, seq', [recordId])).rows.map((r) => r.action);

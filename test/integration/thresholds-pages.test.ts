@@ -1,12 +1,12 @@
 // The threshold explorer pages, without sign-in: browse, search, filter, versions, the "what level of need?"
 // journey with its validation, and the PDF of the result.
 import assert from 'node:assert/strict';
-import { inflateSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import { storeFrameworkVersion } from '../../src/thresholds/registry.ts';
 import type { Framework } from '../../src/thresholds/schema.ts';
 import { loadShippedFrameworks } from '../../src/thresholds/validate.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { pdfText } from '../support/pdf.ts';
 
 let t: TestApp;
 before(async () => { t = await createTestApp(); });
@@ -28,27 +28,6 @@ const inputValue = (html: string, id: string) => new RegExp(`<input[^>]*id="${id
 const isChecked = (html: string, value: string, name: string) =>
   new RegExp(`<input[^>]*name="${name}" type="(?:checkbox|radio)" value="${value.replace(/\./g, '\\.')}"[^>]*checked`).test(html);
 
-/** The text shown in a PDF made by pdfkit with its standard fonts: inflate each stream, read the TJ strings. */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  // pdfkit writes standard-font text in WinAnsi; these are the code points it uses beyond Latin-1.
-  const winAnsi: Record<number, string> = { 0x80: '€', 0x85: '…', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—' };
-  const decodeWinAnsi = (bytes: Buffer) => [...bytes].map((b) => winAnsi[b] ?? String.fromCharCode(b)).join('');
-  const lines: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n/g)) {
-    const start = m.index + m[0].length;
-    const end = raw.indexOf('endstream', start);
-    const dict = raw.slice(raw.lastIndexOf('<<', m.index), m.index);
-    let data = pdf.subarray(start, end);
-    if (/FlateDecode/.test(dict)) {
-      try { data = inflateSync(data); } catch { continue; }
-    }
-    for (const tj of data.toString('latin1').matchAll(/\[([^\]]*)\]\s*TJ/g)) {
-      lines.push([...tj[1]!.matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => decodeWinAnsi(Buffer.from(h[1]!, 'hex'))).join(''));
-    }
-  }
-  return lines.join('\n');
-}
 const flat = (s: string) => s.replace(/\s+/g, ' ');
 
 describe('the list of frameworks', () => {
