@@ -4,7 +4,7 @@
 import { recordEvent } from '../chronology/events.ts';
 import { canSeeChild, type Principal } from '../platform/access/policy.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
-import { withTransaction, type Db, type Queryable, type Tx } from '../platform/db/pool.ts';
+import { withReadScope, withTransaction, type Db, type Queryable, type Tx } from '../platform/db/pool.ts';
 import { LIKELY_MATCH_SCORE } from './matching.ts';
 import { getChildForViewer, searchChildren, type ChildSearchQuery, type ChildSearchResult } from './search.ts';
 import {
@@ -41,28 +41,44 @@ export type CreateChildResult = { created: true; id: string } | { created: false
  * different child, likely existing records are returned instead (and that check is audited, as it shows names).
  */
 export async function createChild(db: Db, actor: Actor, input: NewChildInput): Promise<CreateChildResult> {
-  return withTransaction(db, async (tx) => {
-    if (!input.confirmNew) {
-      const matches = await possibleMatches(tx, actor.principal, input);
-      if (matches.length) {
-        await recordAudit(tx, actor.audit, { action: 'child.match-check', recordType: 'child', details: { matches: matches.length } });
-        return { created: false as const, matches };
-      }
+  return withTransaction(db, (tx) => createChildIn(tx, actor, input));
+}
+
+/** createChild inside the caller's transaction, for an operation that creates the child along with something else. */
+export async function createChildIn(tx: Tx, actor: Actor, input: NewChildInput): Promise<CreateChildResult> {
+  if (!input.confirmNew) {
+    const matches = await possibleMatches(tx, actor.principal, input);
+    if (matches.length) {
+      await recordAudit(tx, actor.audit, { action: 'child.match-check', recordType: 'child', details: { matches: matches.length } });
+      return { created: false as const, matches };
     }
-    const p = actor.principal;
-    const id = await insertChild(tx, p.partnershipId, p.userId, input);
-    await insertName(tx, id, 'legal', input.firstName, input.lastName);
-    if (input.knownAs) await insertName(tx, id, 'known_as', input.knownAs, input.lastName);
-    for (const n of input.otherNames) await insertName(tx, id, n.kind, n.firstName, n.lastName);
-    if (input.address) await insertAddress(tx, id, input.address);
-    await linkOrganisation(tx, id, p.organisationId);
-    await recordEvent(tx, {
-      childId: id, organisationId: p.organisationId, type: 'record', occurredAt: new Date(), recordedBy: p.userId,
-      summary: 'Child’s record created', detail: { action: 'created' }, sourceType: 'child', sourceId: id,
-    });
-    await recordAudit(tx, actor.audit, { action: 'child.create', recordType: 'child', recordId: id, details: { confirmedNew: input.confirmNew } });
-    return { created: true as const, id };
+  }
+  const p = actor.principal;
+  const id = await insertChild(tx, p.partnershipId, p.userId, input);
+  await insertName(tx, id, 'legal', input.firstName, input.lastName);
+  if (input.knownAs) await insertName(tx, id, 'known_as', input.knownAs, input.lastName);
+  for (const n of input.otherNames) await insertName(tx, id, n.kind, n.firstName, n.lastName);
+  if (input.address) await insertAddress(tx, id, input.address);
+  await linkOrganisation(tx, id, p.organisationId);
+  await recordEvent(tx, {
+    childId: id, organisationId: p.organisationId, type: 'record', occurredAt: new Date(), recordedBy: p.userId,
+    summary: 'Child’s record created', detail: { action: 'created' }, sourceType: 'child', sourceId: id,
   });
+  await recordAudit(tx, actor.audit, { action: 'child.create', recordType: 'child', recordId: id, details: { confirmedNew: input.confirmNew } });
+  return { created: true as const, id };
+}
+
+/**
+ * The child becomes known to an organisation (child_organisations), which may then find the child and see the
+ * record: the front door, when a referral about the child reaches it or it records a contact about the child.
+ * Runs in the caller's transaction; a new link is audited, with what made it. True when the link is new.
+ */
+export async function makeChildKnownTo(tx: Tx, audit: AuditContext, childId: string, organisationId: string, because: { via: 'referral' | 'contact'; referralId: string }): Promise<boolean> {
+  const linked = await linkOrganisation(tx, childId, organisationId);
+  if (linked) {
+    await recordAudit(tx, audit, { action: 'child.known-to', recordType: 'child', recordId: childId, details: { organisationId, via: because.via, referralId: because.referralId } });
+  }
+  return linked;
 }
 
 const FIELD_WORDS: Record<ChildField | 'address' | 'names', string> = {
@@ -217,9 +233,9 @@ export interface ChildPage {
   professionals: Professional[];
 }
 
-/** Everything the child's page shows, read and audited ("child.view") in one transaction. */
+/** Everything the child's page shows, read and audited ("child.view") before it is returned. */
 export async function viewChild(db: Db, actor: Actor, childId: string, action = 'child.view'): Promise<ChildPage | null> {
-  return withTransaction(db, async (tx) => {
+  return withReadScope(db, async (tx) => {
     const child = await getChildForViewer(tx, actor.principal, childId);
     if (!child) return null;
     const household = await householdOf(tx, childId);
@@ -241,7 +257,7 @@ export async function viewChild(db: Db, actor: Actor, childId: string, action = 
 
 /** A search whose results (names) are shown to someone: audited with the number of results, never the terms. */
 export async function auditedSearch(db: Db, actor: Actor, query: ChildSearchQuery, action = 'child.search'): Promise<ChildSearchResult[]> {
-  return withTransaction(db, async (tx) => {
+  return withReadScope(db, async (tx) => {
     const results = await searchChildren(tx, actor.principal, query);
     await recordAudit(tx, actor.audit, {
       action, recordType: 'child',

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../platform/db/pool.ts';
 import { clocksForChild } from '../clocks/case.ts';
+import { can } from '../platform/access/policy.ts';
 import { auditContext } from '../platform/http/context.ts';
 import { addError, noErrors, zodApiError, type FormErrors } from '../platform/http/forms.ts';
 import {
@@ -24,6 +25,11 @@ type IdParams = { Params: { id: string } };
 function actorOf(req: FastifyRequest): Actor {
   return { principal: req.principal!, audit: auditContext(req) };
 }
+
+/** What the pages offer: the front door sees the children it knows but does not edit them or raise concerns. */
+const mayOf = (req: FastifyRequest) => ({
+  edit: can(req.principal, 'children:edit'), raiseConcern: can(req.principal, 'concerns:raise'), chronology: can(req.principal, 'chronology:view'),
+});
 
 function notFound(reply: FastifyReply) {
   return reply.code(404).view('views/errors/404.njk', { title: 'Page not found' });
@@ -63,7 +69,7 @@ export function peopleRoutes(app: FastifyInstance, db: Db) {
     let results: ChildSearchResult[] | null = null;
     if (query && given) results = await auditedSearch(db, actorOf(req), query);
     return reply.code(errors.summary.length ? 400 : 200).view(`${VIEWS}/search.njk`, {
-      title: results ? 'Search results – find a child' : 'Find a child', values: raw, errors, results,
+      title: results ? 'Search results – find a child' : 'Find a child', values: raw, errors, results, may: mayOf(req),
     });
   });
 
@@ -94,7 +100,7 @@ export function peopleRoutes(app: FastifyInstance, db: Db) {
     const clocks = await clocksForChild(db, req.principal!, page.child.id);
     const flash = (req.query as Record<string, string>) ?? {};
     return reply.view(`${VIEWS}/show.njk`, {
-      title: displayName(page.child), ...page, flash, clocks,
+      title: displayName(page.child), ...page, flash, clocks, may: mayOf(req),
       sexLabel: page.child.sex ? SEX_LABELS[page.child.sex as keyof typeof SEX_LABELS] : null,
       senLabel: page.child.senStatus ? SEN_LABELS[page.child.senStatus as keyof typeof SEN_LABELS] : null,
       flags: STATUS_FLAGS.filter((f) => page.child[f]).map((f) => FLAG_LABELS[f]),

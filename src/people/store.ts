@@ -148,8 +148,10 @@ export async function endCurrentAddresses(db: Queryable, childId: string, onDate
     [childId, onDate]);
 }
 
-export async function linkOrganisation(db: Queryable, childId: string, organisationId: string): Promise<void> {
-  await db.query('INSERT INTO child_organisations (child_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [childId, organisationId]);
+/** The organisation now knows the child; true when it did not before. */
+export async function linkOrganisation(db: Queryable, childId: string, organisationId: string): Promise<boolean> {
+  const { rowCount } = await db.query('INSERT INTO child_organisations (child_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [childId, organisationId]);
+  return (rowCount ?? 0) > 0;
 }
 
 export async function insertPerson(db: Queryable, partnershipId: string, p: HouseholdAdultInput): Promise<string> {

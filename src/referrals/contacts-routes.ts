@@ -1,6 +1,7 @@
 // The front door records a contact from a member of the public: one question page (plain form),
-// then a confirmation page; and the same as JSON. The front door does not see children's records, so it names
-// the child (or, by the API, gives the id of a child known to it); createChild's likely matches are offered back.
+// then a confirmation page; and the same as JSON. It names the child (or, by the API, gives the id of a child known
+// to it); the likely matches among the children it knows (referred to it or contacted about) are offered back, so
+// a second contact about a child joins the child's record instead of creating a duplicate.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ChildSearchResult } from '../people/search.ts';

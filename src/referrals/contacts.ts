@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { recordEvent } from '../chronology/events.ts';
 import { onEvent } from '../clocks/operations.ts';
-import { createChild } from '../people/operations.ts';
+import { createChild, makeChildKnownTo } from '../people/operations.ts';
 import { loadChild, type ChildRecord } from '../people/store.ts';
 import { checkPostcode } from '../people/identifiers.ts';
 import { todayInLondon, type NewChildInput } from '../people/validation.ts';
@@ -162,6 +162,8 @@ export async function recordPublicContact(db: Db, principal: Principal, ctx: Aud
       frontDoorId: principal.organisationId, childId: child.id, kind, channel: input.channel, recorderName: recorder.name, at: now,
       anonymityRequested: input.caller.anonymityRequested, content, recordedBy: principal.userId,
     });
+    // Known to the front door already (created by it, or found among its children); kept explicit so it stays true.
+    await makeChildKnownTo(tx, ctx, child.id, principal.organisationId, { via: 'contact', referralId: row.id });
     const reference = referralReference(row.reference);
     const subject = { type: 'referral', id: row.id };
     // The same clocks as a referral arriving from a professional (sendReferral's contact.received).

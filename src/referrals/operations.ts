@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { recordEvent } from '../chronology/events.ts';
 import { onEvent } from '../clocks/operations.ts';
+import { makeChildKnownTo } from '../people/operations.ts';
 import {
   canFollowUpReferral, canMakeReferral, canRespondToReferral, canSeeConcern, canSeeReferral, type Principal, type ReferralParties,
 } from '../platform/access/policy.ts';
@@ -154,6 +155,8 @@ export async function sendReferral(db: Db, principal: Principal, ctx: AuditConte
       kind, method: input.method, telephonedTo: input.method === 'telephone' ? input.telephone!.spokenTo : null, telephonedAt,
       content: built.document, missing: built.missing, sentBy: principal.userId,
     });
+    // The front door now knows the child: it can find the child, and a later contact about them joins this record.
+    await makeChildKnownTo(tx, ctx, c.child_id, frontDoor.id, { via: 'referral', referralId: row.id });
     const reference = referralReference(row.reference);
     const subject = { type: 'referral', id: row.id };
     const clockInput = { actor: ctx, childId: c.child_id, subject, now };

@@ -11,8 +11,10 @@ after(async () => { await h?.close(); });
 for (const javaScript of [true, false]) {
   const js = `JavaScript ${javaScript ? 'on' : 'off'}`;
 
-  test(`the front door records an anonymous contact from a member of the public (${js})`, async () => {
+  test(`the front door records an anonymous contact from a member of the public, and a second contact about the child joins the same record (${js})`, async () => {
     const s = await createReferralSetup(h.t.db);
+    // one child per run: the front door knows the child from the first run, so the same name would be offered as a match
+    const [firstName, lastName] = javaScript ? ['Marnie', 'Oakhurst'] : ['Tilda', 'Brackenbury'];
     const { context, page } = await h.newPage({ javaScript });
     await signInInBrowser(page, s.frontDoorWorker);
     await page.goto('/front-door/referrals');
@@ -24,8 +26,8 @@ for (const javaScript of [true, false]) {
     // a first attempt with things missing: what was typed is kept
     await page.check('#channel');
     await page.fill('#callerName', 'Petunia Quill');
-    await page.fill('#firstName', 'Marnie');
-    await page.fill('#lastName', 'Oakhurst');
+    await page.fill('#firstName', firstName);
+    await page.fill('#lastName', lastName);
     await page.fill('#worries', 'Shouting every night and the child is left alone.');
     await clickAndWait(page, 'button:has-text("Record the contact")');
     await page.locator('.govuk-error-summary').waitFor();
@@ -48,8 +50,32 @@ for (const javaScript of [true, false]) {
     await expectAccessible(page, `contact recorded (${js})`);
 
     await clickAndWait(page, 'a:has-text("Back to referrals received")');
-    assert.match(await page.locator('main').innerText(), /Marnie Oakhurst[\s\S]*Caller asked to remain anonymous/);
+    assert.match(await page.locator('main').innerText(), new RegExp(`${firstName} ${lastName}[\\s\\S]*Caller asked to remain anonymous`));
     await expectAccessible(page, `inbox with the contact (${js})`);
+
+    // a second caller about the same child (the surname misspelt) is offered the record the front door already has
+    const childId = (await h.t.db.query<{ id: string }>('SELECT id FROM children WHERE first_name = $1 AND last_name = $2', [firstName, lastName])).rows[0]!.id;
+    await page.goto('/front-door/contacts/new');
+    await page.check('#channel');
+    await page.fill('#relationship', 'Grandparent');
+    await page.check('input[name="anonymity"][value="no"]');
+    await page.fill('#firstName', firstName);
+    await page.fill('#lastName', `${lastName.slice(0, -1)}e`);
+    await page.check('#dobUnknown');
+    await page.fill('#worries', 'The child told me nobody was home all weekend.');
+    await page.check('input[name="immediateDanger"][value="no"]');
+    await clickAndWait(page, 'button:has-text("Record the contact")');
+    await page.locator('.govuk-error-summary').waitFor();
+    assert.match(await page.locator('.govuk-error-summary').innerText(), /may already know this child/);
+    assert.match(await page.locator(`label[for="${await page.locator(`input[name="childId"][value="${childId}"]`).getAttribute('id')}"]`).innerText(), new RegExp(`${firstName} ${lastName}`));
+    assert.equal(await page.inputValue('#worries'), 'The child told me nobody was home all weekend.');
+    await expectAccessible(page, `contact form offering the existing child (${js})`);
+    await page.check(`input[name="childId"][value="${childId}"]`);
+    await clickAndWait(page, 'button:has-text("Record the contact")');
+    assert.match(await page.locator('h1').innerText(), /Contact recorded/);
+    const { rows } = await h.t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM referrals WHERE child_id = $1', [childId]);
+    assert.equal(rows[0]!.n, 2, 'both contacts are on the one child');
+    assert.equal((await h.t.db.query('SELECT 1 FROM children WHERE first_name = $1 AND last_name = $2', [firstName, `${lastName.slice(0, -1)}e`])).rows.length, 0, 'no duplicate child');
     await context.close();
   });
 }

@@ -66,7 +66,7 @@ describe('creating and viewing a child', () => {
     assert.match(page.body, /943 476 5919/);
     assert.match(page.body, /govuk-tag[^"]*">\s*Child in need/);
     assert.match(page.body, /href="\/concerns\/new\?childId=[0-9a-f-]{36}"/);
-    assert.match(page.body, new RegExp(`href="/children/${id}/chronology"`));
+    assert.doesNotMatch(page.body, new RegExp(`href="/children/${id}/chronology"`), 'a practitioner is not offered the chronology, which the policy keeps for the leads');
     const audit = await auditActions(user.id);
     assert.deepEqual(audit.filter((a) => a.action.startsWith('child.')).map((a) => [a.action, a.record_id]), [['child.create', id], ['child.view', id]]);
     // Audit details carry no names.

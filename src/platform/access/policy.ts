@@ -63,9 +63,11 @@ for (const [role, granted] of Object.entries(SHARING_GRANTS)) GRANTS[role as Rol
 // Statutory clocks: the safeguarding leads who are reminded of them, and the front door that works to them.
 for (const role of ['dsl', 'deputy_dsl', 'front_door_worker', 'front_door_manager'] as const) GRANTS[role].push('clocks:view');
 
-// Referrals: the safeguarding leads make them; the front door receives them.
+// Referrals: the safeguarding leads make them; the front door receives them. The front door also finds the children
+// it knows (a referral about them reached it, or it recorded a contact about them: see child_organisations), so a
+// second contact about a child is attached to the child's record rather than creating a duplicate one.
 for (const role of ['dsl', 'deputy_dsl'] as const) GRANTS[role].push('referrals:make');
-for (const role of ['front_door_worker', 'front_door_manager'] as const) GRANTS[role].push('referrals:receive');
+for (const role of ['front_door_worker', 'front_door_manager'] as const) GRANTS[role].push('referrals:receive', 'children:view');
 
 export interface Principal {
   userId: string;
@@ -176,7 +178,8 @@ export interface ReferralParties {
 
 /**
  * A referral is seen by the referring organisation's DSL and deputies, and by the front door it was sent to
- * (which sees what was sent, not the rest of the child's record).
+ * (which sees what was sent and, as the child is now known to it, the child's own record; never the referrer's
+ * concerns or chronology).
  */
 export function canSeeReferral(p: Principal | null, r: ReferralParties): boolean {
   if (!p) return false;
@@ -201,7 +204,7 @@ export function canFollowUpReferral(p: Principal | null, r: ReferralParties): bo
 
 /**
  * The front door records a contact from a member of the public about a child known to it (linked to its
- * organisation); this lets it attach the contact without seeing the rest of the child's record.
+ * organisation by an earlier referral or contact), never about a child only another organisation knows.
  */
 export function canRecordContactAbout(p: Principal | null, childOrganisationIds: readonly string[]): boolean {
   return !!p && can(p, 'referrals:receive') && childOrganisationIds.includes(p.organisationId);
