@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { recordEvent } from '../chronology/events.ts';
 import { onEvent } from '../clocks/operations.ts';
-import { createChild, makeChildKnownTo } from '../people/operations.ts';
+import { createChildIn, makeChildKnownTo } from '../people/operations.ts';
 import { loadChild, type ChildRecord } from '../people/store.ts';
 import { checkPostcode } from '../people/identifiers.ts';
 import { todayInLondon, type NewChildInput } from '../people/validation.ts';
@@ -129,32 +129,33 @@ async function insertContact(db: Queryable, r: { frontDoorId: string; childId: s
 /**
  * Record a contact from a member of the public at the front door: the child (found, or created and linked to
  * the front door), the referral in the inbox, the front-door clocks a received contact starts, the chronology
- * event and the audit entry. The chronology and audit never name the caller.
+ * event and the audit entry, all in one transaction. The chronology and audit never name the caller.
  */
 export async function recordPublicContact(db: Db, principal: Principal, ctx: AuditContext, input: ContactInput, now = new Date()): Promise<{ ok: true; contact: RecordedContact } | ContactRefusal | ContactMatches> {
   if (!can(principal, 'referrals:receive')) return { ok: false, reason: 'forbidden' };
-  let childId = input.childId;
-  if (!childId) {
-    const c = input.child!;
-    // Date of birth may be unknown to the caller; the child's record allows that when a first name is given.
-    const newChild: NewChildInput = {
-      firstName: c.firstName, middleNames: null, lastName: c.lastName, knownAs: null,
-      dateOfBirth: isValidIsoDate(c.dateOfBirth) ? c.dateOfBirth : null, expectedDueDate: null, sex: null, gender: null, ethnicity: null, firstLanguage: null,
-      religion: null, interpreterNeeded: false, communicationNeeds: null, senStatus: null, disability: null, schoolOrSetting: null, nhsNumber: null, upn: null,
-      childProtectionPlan: false, childInNeed: false, lookedAfter: false, ehcp: false, youngCarer: false, privatelyFostered: false,
-      address: c.address ? { line1: c.address, line2: null, town: null, postcode: c.postcode, fromDate: null } : null,
-      otherNames: [], confirmNew: c.confirmNew,
-    };
-    const created = await createChild(db, { principal, audit: ctx }, newChild);
-    if (!created.created) return { ok: false, reason: 'possible-matches', matches: created.matches };
-    childId = created.id;
-  }
+  // One transaction: a new child exists only if the contact about them was recorded too.
   return withTransaction(db, async (tx) => {
+    const recorder = await referrerOf(tx, principal.userId);
+    if (!recorder) return { ok: false as const, reason: 'forbidden' as const };
+    let childId = input.childId;
+    if (!childId) {
+      const c = input.child!;
+      // Date of birth may be unknown to the caller; the child's record allows that when a first name is given.
+      const newChild: NewChildInput = {
+        firstName: c.firstName, middleNames: null, lastName: c.lastName, knownAs: null,
+        dateOfBirth: isValidIsoDate(c.dateOfBirth) ? c.dateOfBirth : null, expectedDueDate: null, sex: null, gender: null, ethnicity: null, firstLanguage: null,
+        religion: null, interpreterNeeded: false, communicationNeeds: null, senStatus: null, disability: null, schoolOrSetting: null, nhsNumber: null, upn: null,
+        childProtectionPlan: false, childInNeed: false, lookedAfter: false, ehcp: false, youngCarer: false, privatelyFostered: false,
+        address: c.address ? { line1: c.address, line2: null, town: null, postcode: c.postcode, fromDate: null } : null,
+        otherNames: [], confirmNew: c.confirmNew,
+      };
+      const created = await createChildIn(tx, { principal, audit: ctx }, newChild);
+      if (!created.created) return { ok: false as const, reason: 'possible-matches' as const, matches: created.matches };
+      childId = created.id;
+    }
     const loaded = await loadChild(tx, childId);
     const child = loaded && canRecordContactAbout(principal, loaded.organisationIds) ? loaded : null;
     if (!child) return { ok: false as const, reason: 'not-found' as const };
-    const recorder = await referrerOf(tx, principal.userId);
-    if (!recorder) return { ok: false as const, reason: 'forbidden' as const };
     // The column needs a kind; immediate danger is treated as possible significant harm until the front door decides.
     const kind: ReferralKind = input.immediateDanger ? 'significant_harm' : 'child_in_need';
     const content = contactDocument(child, input, recorder, kind, now);

@@ -101,6 +101,36 @@ describe('a contact from a member of the public', () => {
     assert.match(res.body, /value="31"/);
   });
 
+  test('a new child and the contact about them are one transaction: a contact that cannot be stored leaves no child behind', async () => {
+    const body = {
+      caller: { relationship: 'Neighbour', anonymityRequested: true }, channel: 'telephone', immediateDanger: false,
+      child: { firstName: 'Orla', lastName: 'Quennell-Marsh', dateOfBirth: 'not-known' }, worries: 'Refuse this contact: test marker.',
+    };
+    const traces = async () => (await t.db.query<{ children: number; names: number; events: number }>(
+      `SELECT (SELECT count(*)::int FROM children WHERE last_name = 'Quennell-Marsh') AS children,
+              (SELECT count(*)::int FROM child_names WHERE last_name = 'Quennell-Marsh') AS names,
+              (SELECT count(*)::int FROM events e JOIN children c ON c.id = e.child_id WHERE c.last_name = 'Quennell-Marsh') AS events`)).rows[0]!;
+    // The database refuses this one contact (a constraint added for the test, checking new rows only).
+    await t.db.query(`ALTER TABLE referrals ADD CONSTRAINT test_refuse_marked_contact
+      CHECK (content->'concern'->>'whatHappened' IS DISTINCT FROM 'Refuse this contact: test marker.') NOT VALID`);
+    try {
+      const failed = await frontDoor.json('POST', '/api/v1/front-door/contacts', body);
+      assert.equal(failed.statusCode, 500);
+      assert.doesNotMatch(failed.body, /test_refuse|INSERT|Quennell/, 'no SQL or personal data in the answer');
+      assert.deepEqual(await traces(), { children: 0, names: 0, events: 0 }, 'no orphan child');
+      const page = await frontDoor.post('/front-door/contacts/new', form({ firstName: 'Orla', lastName: 'Quennell-Marsh', address: '', postcode: '', worries: body.worries }));
+      assert.equal(page.statusCode, 500);
+      assert.deepEqual(await traces(), { children: 0, names: 0, events: 0 }, 'no orphan child from the page either');
+    } finally {
+      await t.db.query('ALTER TABLE referrals DROP CONSTRAINT test_refuse_marked_contact');
+    }
+    const ok = await frontDoor.json('POST', '/api/v1/front-door/contacts', body);
+    assert.equal(ok.statusCode, 201, ok.body);
+    const after = await traces();
+    assert.deepEqual([after.children, after.names], [1, 1], 'the same contact, once it can be stored, creates the child with it');
+    assert.ok(after.events >= 2, 'the record’s creation and the contact are on the chronology');
+  });
+
   test('only the front door may record a contact', async () => {
     const dsl = new Client(t.app);
     await dsl.signIn(s.dsl);
