@@ -15,6 +15,8 @@ import {
 } from './decide.ts';
 import { dateFromParts, dueTag, isOutcome, OUTCOME_INFO, OUTCOMES, suggestedTasks, type Outcome } from './outcomes.ts';
 import type { TaskRow } from './store.ts';
+import { referralReference } from '../referrals/model.ts';
+import { referralOfConcern } from '../referrals/store.ts';
 
 const VIEWS = 'decisions/views';
 const TASK_ROWS = 3;
@@ -156,12 +158,16 @@ export function decisionRoutes(app: FastifyInstance, db: Db) {
     const r = await viewDecision(db, principalOf(req), auditContext(req), req.params.id);
     if (!r.ok) return refusePage(reply, r);
     const today = londonDateOf(new Date());
+    // A concern is referred once: the page links to the referral sent rather than offering to make another.
+    const canTriage = req.principal!.role === 'dsl' || req.principal!.role === 'deputy_dsl';
+    const referral = canTriage ? await referralOfConcern(db, r.decision.concern_id) : null;
     return reply.view(`${VIEWS}/decision.njk`, {
       title: `Decision: ${OUTCOME_INFO[r.decision.outcome].label}`,
       decision: { ...r.decision, outcomeLabel: OUTCOME_INFO[r.decision.outcome].label, reference: `C-${String(r.decision.concern_reference).padStart(6, '0')}` },
       tasks: r.tasks.map((t) => ({ ...t, tag: dueTag(t.due_date, today, t.status) })),
       created: one((req.query as Record<string, unknown> | undefined)?.created) === '1',
-      canTriage: req.principal!.role === 'dsl' || req.principal!.role === 'deputy_dsl',
+      canTriage,
+      referral: referral ? { id: referral.id, reference: referralReference(referral.reference) } : null,
     });
   });
 

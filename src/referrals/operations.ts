@@ -20,13 +20,23 @@ import {
 } from './model.ts';
 import {
   escalationsOf, frontDoorOf, gatherRecords, getReferral, insertEscalation, insertEscalationResponse, insertReferral, insertStage, insertUpdate, markWrittenConfirmation,
-  receivedBy, referralsOfConcern, referrerOf, sentBy, setStatus, updatesOf, usersOf,
+  receivedBy, referralOfConcern, referrerOf, sentBy, setStatus, updatesOf, usersOf,
   type EscalationRow, type Organisation, type ReferralRow, type UpdateRow,
 } from './store.ts';
 
 export type Refusal = { ok: false; reason: 'not-found' | 'forbidden' };
 export type CannotRefer = { ok: false; reason: 'not-a-referral' | 'no-front-door' };
 export type Invalid = { ok: false; reason: 'invalid'; field: string; message: string };
+/** A concern is referred once: the referral already sent from it, to follow up instead. */
+export type AlreadyReferred = { ok: false; reason: 'already-referred'; referral: { id: string; reference: string; sentAt: Date; receivingOrganisation: string } };
+export const alreadyReferred = (r: ReferralRow): AlreadyReferred => ({
+  ok: false, reason: 'already-referred', referral: { id: r.id, reference: referralReference(r.reference), sentAt: r.sent_at, receivingOrganisation: r.receiving_organisation_name },
+});
+/** The database's guarantee (migrations/011), met when two sends of one concern race each other. */
+const isSecondReferral = (error: unknown) => {
+  const e = error as { code?: unknown; constraint?: unknown };
+  return e?.code === '23505' && e.constraint === 'referrals_one_per_concern';
+};
 const invalid = (field: string, message: string): Invalid => ({ ok: false, reason: 'invalid', field, message });
 
 const TEXT_LIMIT = 5000;
@@ -73,7 +83,8 @@ export interface Prepared {
   frontDoor: Organisation;
   /** what the referrer has written so far (kept server-side between the pages) */
   draft: DraftValues;
-  sent: ReferralRow[];
+  /** the referral already sent from this concern (a concern is referred once), or null */
+  referral: ReferralRow | null;
 }
 
 export interface DraftValues {
@@ -122,9 +133,9 @@ export async function prepareReferral(db: Db, principal: Principal, ctx: AuditCo
     const draft = draftValues((await loadDraft(tx, principal.userId, draftKey(concernId)))?.data);
     const built = await assemble(tx, principal, opened.c, opened.kind, draft.analysis, today);
     if (!built) return { ok: false as const, reason: 'not-found' as const };
-    const sent = await referralsOfConcern(tx, concernId);
+    const referral = await referralOfConcern(tx, concernId);
     await recordAudit(tx, ctx, { action: 'referral.prepare', recordType: 'concern', recordId: concernId, details: { childId: opened.c.child_id, page, missing: built.missing.length } });
-    return { ok: true as const, prepared: { case: opened.c, kind: opened.kind, frontDoor: opened.frontDoor, draft, sent, ...built } };
+    return { ok: true as const, prepared: { case: opened.c, kind: opened.kind, frontDoor: opened.frontDoor, draft, referral, ...built } };
   });
 }
 
@@ -140,13 +151,30 @@ export async function saveReferralDraft(db: Db, principal: Principal, concernId:
 
 export interface Sent { id: string; reference: string; missing: MissingItem[]; receivingOrganisation: string }
 
-/** Send the referral to the partnership's front door. What is missing is recorded and shown, never a reason to stop. */
-export async function sendReferral(db: Db, principal: Principal, ctx: AuditContext, concernId: string, input: SendInput, now = new Date()): Promise<{ ok: true; sent: Sent } | Refusal | CannotRefer | Invalid> {
+/**
+ * Send the referral to the partnership's front door. What is missing is recorded and shown, never a reason to stop.
+ * A concern is referred once: a second send is answered with the referral already sent.
+ */
+export async function sendReferral(db: Db, principal: Principal, ctx: AuditContext, concernId: string, input: SendInput, now = new Date()): Promise<{ ok: true; sent: Sent } | Refusal | CannotRefer | Invalid | AlreadyReferred> {
   const telephonedAt = input.method === 'telephone' && input.telephone ? new Date(input.telephone.spokenAt) : null;
   if (telephonedAt && telephonedAt.getTime() > now.getTime() + 5 * 60_000) return invalid('telephone.spokenAt', 'When you telephoned must be now or in the past');
+  try {
+    return await send(db, principal, ctx, concernId, input, telephonedAt, now);
+  } catch (error) {
+    // Another send of this concern committed first; this one was rolled back whole.
+    if (!isSecondReferral(error)) throw error;
+    const existing = await referralOfConcern(db, concernId);
+    if (!existing) throw error;
+    return alreadyReferred(existing);
+  }
+}
+
+async function send(db: Db, principal: Principal, ctx: AuditContext, concernId: string, input: SendInput, telephonedAt: Date | null, now: Date) {
   return withTransaction(db, async (tx) => {
     const opened = await openForReferral(tx, principal, concernId);
     if (!opened.ok) return opened;
+    const existing = await referralOfConcern(tx, concernId);
+    if (existing) return alreadyReferred(existing);
     const { c, kind, frontDoor } = opened;
     const built = await assemble(tx, principal, c, kind, input.analysis ?? {}, londonDateOf(now));
     if (!built) return { ok: false as const, reason: 'not-found' as const };

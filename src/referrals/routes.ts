@@ -15,7 +15,7 @@ import {
 import {
   acknowledgeInputSchema, acknowledgeReferral, analysisSchema, closeReferral, confirmInWriting, decideReferral, decisionInputSchema, escalateReferral,
   escalationInputSchema, escalationResponseSchema, feedbackInputSchema, giveFeedback, respondToEscalation, listReferrals, prepareReferral, saveReferralDraft, sendInputSchema, sendReferral,
-  viewReferral, type DraftValues, type ReferralView,
+  viewReferral, alreadyReferred, type AlreadyReferred, type DraftValues, type ReferralView,
 } from './operations.ts';
 import { contactRoutes, contactsOpenApiPaths } from './contacts-routes.ts';
 import { renderReferralPdf } from './pdf.ts';
@@ -43,6 +43,22 @@ function refuseJson(reply: FastifyReply, r: { reason: string; field?: string; me
   if (r.reason === 'no-front-door') return reply.code(409).send({ error: 'Conflict', message: 'The partnership has no front door organisation to send the referral to' });
   if (r.reason === 'invalid') return reply.code(400).send({ error: 'Bad Request', field: r.field, message: `${r.field}: ${r.message}` });
   return reply.code(404).send({ error: 'Not Found', message: 'No such resource' });
+}
+
+/** A concern is referred once: the API names the concern and gives the referral already sent. */
+function alreadyReferredJson(reply: FastifyReply, a: AlreadyReferred) {
+  return reply.code(409).send({
+    error: 'Conflict', field: 'concernId', referralId: a.referral.id, reference: a.referral.reference,
+    message: `concernId: this concern has already been referred (referral ${a.referral.reference}); follow that referral up instead`,
+  });
+}
+
+/** …and the pages say so, with a link to it, instead of offering to make the referral again. */
+function alreadyReferredPage(reply: FastifyReply, a: AlreadyReferred, attemptedToSend = false) {
+  const r = a.referral;
+  const errors = noErrors();
+  if (attemptedToSend) errors.summary.push({ text: `This concern has already been referred: referral ${r.reference} was not sent again`, href: `/referrals/${r.id}` });
+  return reply.code(attemptedToSend ? 409 : reply.statusCode).view(`${VIEWS}/already-referred.njk`, { title: 'This concern has already been referred', r, errors });
 }
 
 const readAnalysis = (b: Record<string, unknown>): ReferralAnalysis => Object.fromEntries(ANALYSIS_FIELDS.map((f) => [f, one(b[f])]));
@@ -116,6 +132,7 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
     const res = await prepareReferral(db, req.principal!, auditContext(req), req.params.concernId, page);
     if (!res.ok) return refusePage(reply, res.reason);
     const p = res.prepared;
+    if (p.referral) return alreadyReferredPage(reply, alreadyReferred(p.referral), reply.statusCode !== 200);
     const childId = p.case.child_id;
     const concernId = p.case.concern_id;
     const base = `/concerns/${concernId}/referral`;
@@ -126,7 +143,7 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
       title: titles[page], base, concernId, childId, childName: p.document.childName, kindLabel: REFERRAL_KIND_LABELS[p.kind], frontDoor: p.frontDoor.name,
       sections, factSections: sections.filter((s) => s.id !== 'analysis'), analysisSection: sections.find((s) => s.id === 'analysis'),
       missing: missingView(p.missing), consentNotice: consentNotice(p.document), consentReasons: p.document.consent.reasons,
-      sent: p.sent.map(referralSummary), questions: ANALYSIS_FIELDS.map((f) => ({ name: f, ...ANALYSIS_QUESTIONS[f] })),
+      questions: ANALYSIS_FIELDS.map((f) => ({ name: f, ...ANALYSIS_QUESTIONS[f] })),
       values: p.draft.analysis, method: methodValuesOf(p.draft), errors: noErrors(), ...extra,
     });
   };
@@ -140,6 +157,7 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
     if (!parsed.success) return journeyPage(req, reply.code(400), 'analysis', { values, errors: zodFormErrors(parsed.error) });
     const prepared = await prepareReferral(db, req.principal!, auditContext(req), req.params.concernId, 'analysis-save');
     if (!prepared.ok) return refusePage(reply, prepared.reason);
+    if (prepared.prepared.referral) return alreadyReferredPage(reply, alreadyReferred(prepared.prepared.referral), true);
     const saved = await saveReferralDraft(db, req.principal!, req.params.concernId, { ...prepared.prepared.draft, analysis: parsed.data });
     if (!saved.ok) return refusePage(reply, saved.reason);
     return reply.code(303).redirect(`/concerns/${req.params.concernId}/referral/method`);
@@ -152,6 +170,7 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
     if (errors.summary.length) return journeyPage(req, reply.code(400), 'method', { method: v, errors });
     const prepared = await prepareReferral(db, req.principal!, auditContext(req), req.params.concernId, 'method-save');
     if (!prepared.ok) return refusePage(reply, prepared.reason);
+    if (prepared.prepared.referral) return alreadyReferredPage(reply, alreadyReferred(prepared.prepared.referral), true);
     const draft: DraftValues = { analysis: prepared.prepared.draft.analysis, method: v.method as 'online' | 'telephone' };
     if (v.method === 'telephone') Object.assign(draft, { spokenTo: v.spokenTo.trim(), spokenAt: spokenAt!.toISOString() });
     await saveReferralDraft(db, req.principal!, req.params.concernId, draft);
@@ -162,6 +181,7 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
     if (!UUID.test(req.params.concernId)) return refusePage(reply, 'not-found');
     const prepared = await prepareReferral(db, req.principal!, auditContext(req), req.params.concernId, 'send');
     if (!prepared.ok) return refusePage(reply, prepared.reason);
+    if (prepared.prepared.referral) return alreadyReferredPage(reply, alreadyReferred(prepared.prepared.referral), true);
     const d = prepared.prepared.draft;
     if (!d.method) {
       const errors = addError(noErrors(), 'method', 'Select how you are making the referral: online or by telephone');
@@ -172,6 +192,7 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
     const res = await sendReferral(db, req.principal!, auditContext(req), req.params.concernId, input.data);
     if (!res.ok) {
       if (res.reason === 'invalid') return journeyPage(req, reply.code(400), 'method', { errors: addError(noErrors(), 'spokenAt', res.message) });
+      if (res.reason === 'already-referred') return alreadyReferredPage(reply, res, true);
       return refusePage(reply, res.reason);
     }
     return reply.code(303).redirect(`/referrals/${res.sent.id}?sent=1`);
@@ -323,7 +344,7 @@ export function referralRoutes(app: FastifyInstance, db: Db) {
     const parsed = sendInputSchema.safeParse(raw);
     if (!parsed.success) return reply.code(400).send(zodApiError(parsed.error));
     const res = await sendReferral(db, req.principal!, auditContext(req), req.params.concernId, parsed.data);
-    if (!res.ok) return refuseJson(reply, res);
+    if (!res.ok) return res.reason === 'already-referred' ? alreadyReferredJson(reply, res) : refuseJson(reply, res);
     const view = await viewReferral(db, req.principal!, auditContext(req), res.sent.id, 'referral.api-view');
     if (!view.ok) return refuseJson(reply, view);
     return reply.code(201).header('location', `/api/v1/referrals/${res.sent.id}`).send({ referral: referralJson(view.view), warnings: res.sent.missing });
@@ -409,7 +430,13 @@ export const referralsOpenApiPaths: OpenApiPaths = {
       } }) },
       responses: {
         201: { description: 'Sent', ...json({ type: 'object', properties: { referral: referralObject, warnings: { type: 'array', items: { type: 'object' } } } }) },
-        400: errorResponse('Bad input, naming the field'), 409: errorResponse('The decision is not a referral, or the partnership has no front door'), ...common,
+        400: errorResponse('Bad input, naming the field'),
+        409: { description: 'The concern has already been referred (field "concernId", with the referral already sent: referralId and reference), '
+          + 'or the decision is not a referral, or the partnership has no front door', ...json({ type: 'object', required: ['error', 'message'], properties: {
+          error: { type: 'string' }, message: { type: 'string' }, field: { type: 'string', example: 'concernId' },
+          referralId: { type: 'string', format: 'uuid', description: 'The referral already sent from this concern' }, reference: { type: 'string', example: 'R-000001' },
+        } }) },
+        ...common,
       },
     },
   },

@@ -169,9 +169,10 @@ export async function getReferral(db: Queryable, id: string, lock = false): Prom
   return rows[0] ?? null;
 }
 
-export async function referralsOfConcern(db: Queryable, concernId: string): Promise<ReferralRow[]> {
-  const { rows } = await db.query<ReferralRow>(`${REFERRAL_SELECT} WHERE r.concern_id = $1 ORDER BY r.sent_at DESC`, [concernId]);
-  return rows;
+/** The concern's referral: there is at most one (migrations/011; earlier repeats are marked repeat_of). */
+export async function referralOfConcern(db: Queryable, concernId: string): Promise<ReferralRow | null> {
+  const { rows } = await db.query<ReferralRow>(`${REFERRAL_SELECT} WHERE r.concern_id = $1 AND r.repeat_of IS NULL`, [concernId]);
+  return rows[0] ?? null;
 }
 
 export async function receivedBy(db: Queryable, organisationId: string, limit = 200): Promise<ReferralRow[]> {

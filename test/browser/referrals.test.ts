@@ -75,6 +75,16 @@ for (const javaScript of [true, false]) {
     await page.goto('/referrals');
     await expectAccessible(page, `referrals sent (${js})`);
 
+    // A concern is referred once: its decision and the journey's pages now lead to the referral sent.
+    await page.goto(`/decisions/${c.decisionId}`);
+    assert.equal(await page.locator('a:has-text("Make the referral to the front door")').count(), 0);
+    await page.goto(`/concerns/${c.concernId}/referral/check`);
+    assert.match(await page.locator('h1').innerText(), /This concern has already been referred/);
+    assert.equal(await page.locator('button:has-text("Send to")').count(), 0);
+    await expectAccessible(page, `concern already referred (${js})`);
+    await clickAndWait(page, '.govuk-notification-banner a:has-text("View referral")');
+    assert.equal(new URL(page.url()).pathname, `/referrals/${referralId}`);
+
     // The front door.
     const fd = await h.newPage({ javaScript });
     await signInInBrowser(fd.page, s.frontDoorWorker);
