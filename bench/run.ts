@@ -21,6 +21,10 @@ const say = (s: string) => process.stdout.write(`${s}\n`);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATE_PER_USER = Number(process.env.BENCH_RATE_PER_USER ?? 2);
+// For quick looks while tuning: BENCH_ONLY=triage,search runs only the scenarios whose names contain those words;
+// BENCH_PROFILE=dir writes the service's CPU profile there (open it in Chrome DevTools).
+const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 const SCALE = {
   organisations: Number(process.env.BENCH_ORGANISATIONS ?? 200),
   children: Number(process.env.BENCH_CHILDREN ?? 100_000),
@@ -35,12 +39,54 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+type MakeRequest = (a: Actor) => { method?: 'GET' | 'POST'; path: string; body?: unknown };
+
+function summarise(name: string, latencies: number[], errors: number, firstError?: string): Figures {
+  latencies.sort((a, b) => a - b);
+  // Throughput and latency count successful responses only; failures are reported beside them.
+  return { name, requests: latencies.length, errors, rps: latencies.length / SECONDS, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), firstError };
+}
+
 /**
- * One scenario. Without `ratePerUser` each of the 50 users sends its next request as soon as the last one
- * answers (saturation: throughput is the service's capacity). With it, each user sends that many requests
- * a second — people read between clicks — and latency is what they would see at that load.
+ * Each of the 50 users sends `ratePerUser` requests a second — people read between clicks — on their own
+ * beat, the beats spread at random over the interval as real users' would be. (Firing every user on the same
+ * beat would measure a burst of 50, not the load.) Latency is what they would see at that load.
  */
-async function scenario(name: string, base: string, actors: Actor[], make: (a: Actor) => { method?: 'GET' | 'POST'; path: string; body?: unknown }, ratePerUser?: number): Promise<Figures> {
+async function pacedScenario(name: string, base: string, actors: Actor[], make: MakeRequest, ratePerUser: number): Promise<Figures> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  const interval = 1000 / ratePerUser;
+  const end = performance.now() + SECONDS * 1000;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+  const user = async (actor: Actor) => {
+    let due = performance.now() + Math.random() * interval;
+    for (;;) {
+      await sleep(due - performance.now());
+      if (performance.now() >= end) return;
+      const r = make(actor);
+      const started = performance.now();
+      const response = await fetch(base + r.path, {
+        method: r.method ?? 'GET',
+        headers: { cookie: actor.cookie, 'x-csrf-token': actor.csrf, accept: 'application/json', ...(r.body ? { 'content-type': 'application/json' } : {}) },
+        body: r.body ? JSON.stringify(r.body) : undefined,
+      }).catch((e: Error) => e);
+      if (response instanceof Error || response.status >= 300) {
+        errors += 1;
+        firstError ??= response instanceof Error ? response.message : `HTTP ${response.status}`;
+      } else {
+        await response.arrayBuffer();
+        latencies.push(performance.now() - started);
+      }
+      due += interval;
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => user(actors[i % actors.length]!)));
+  return summarise(name, latencies, errors, firstError);
+}
+
+/** Each of the 50 users sends its next request as soon as the last one answers: the service's capacity. */
+async function scenario(name: string, base: string, actors: Actor[], make: MakeRequest): Promise<Figures> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -51,7 +97,6 @@ async function scenario(name: string, base: string, actors: Actor[], make: (a: A
     url: base,
     connections: CONNECTIONS,
     duration: SECONDS,
-    ...(ratePerUser ? { connectionRate: ratePerUser } : {}),
     requests: [{
       setupRequest: (req) => {
         const actor = actors[Math.floor(Math.random() * actors.length)]!;
@@ -72,9 +117,7 @@ async function scenario(name: string, base: string, actors: Actor[], make: (a: A
     }
   });
   const result = await done;
-  latencies.sort((a, b) => a - b);
-  // Throughput and latency count successful responses only; failures are reported beside them.
-  return { name, requests: latencies.length, errors: errors + result.errors, rps: latencies.length / SECONDS, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), firstError };
+  return summarise(name, latencies, errors + result.errors, firstError);
 }
 
 async function pgbenchBaseline(serverUrl: string): Promise<number | null> {
@@ -92,7 +135,7 @@ async function pgbenchBaseline(serverUrl: string): Promise<number | null> {
 
 async function main() {
   const config = loadConfig({ ...process.env, DATA_DIR: process.env.BENCH_DATA_DIR ?? '.bench-data' });
-  const location = await locateDatabase(config, { log: () => undefined });
+  const location = await locateDatabase(config, { log: () => undefined, shareRunning: true });
   const db = createPool(location.url, 4);
   let server: ReturnType<typeof spawn> | undefined;
   try {
@@ -122,7 +165,7 @@ async function main() {
     const practitioners = await Promise.all(orgs.map((o) => actorFor(o.practitioner, o.id)));
 
     const port = await freePort();
-    server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    server = spawn(process.execPath, [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), '--import', 'tsx', 'src/server.ts'], {
       env: { ...process.env, DATABASE_URL: location.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -150,14 +193,15 @@ async function main() {
           categories: ['physical_abuse'], immediateDanger: false, toldDslInPerson: false,
         },
       })],
-    ] as [string, Actor[], (a: Actor) => { method?: 'GET' | 'POST'; path: string; body?: unknown }][]) {
+    ] as [string, Actor[], MakeRequest][]) {
+      if (ONLY.length && !ONLY.some((word) => name.includes(word))) continue;
       results.push(await scenario(name, base, actors, make));
-      paced.push(await scenario(name, base, actors, make, RATE_PER_USER));
+      paced.push(await pacedScenario(name, base, actors, make, RATE_PER_USER));
       say(`  ${name}: done`);
     }
 
-    const tps = await pgbenchBaseline(location.url.replace(/\/[^/]*$/, '/postgres'));
-    const submit = results.find((r) => r.name === 'submit a concern')!;
+    const tps = ONLY.length ? null : await pgbenchBaseline(location.url.replace(/\/[^/]*$/, '/postgres'));
+    const submit = results.find((r) => r.name === 'submit a concern');
     say('\n| scenario | requests | throughput (req/s) | p50 ms | p95 ms | p99 ms | errors |');
     say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of results) {
@@ -170,7 +214,7 @@ async function main() {
     for (const r of paced) {
       say(`| ${r.name} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ''} |`);
     }
-    if (tps) {
+    if (tps && submit) {
       say(`\nConcern submissions: ${submit.rps.toFixed(0)}/s = ${((submit.rps / tps) * 100).toFixed(0)}% of the pgbench -N baseline.`);
     }
   } finally {

@@ -3,7 +3,7 @@
 import { canSeeChild, canSeeRestricted, type Principal } from '../platform/access/policy.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { isValidIsoDate } from '../platform/calendar/iso-date.ts';
-import { withTransaction, type Db } from '../platform/db/pool.ts';
+import { withReadScope, withTransaction, type Db } from '../platform/db/pool.ts';
 import { EVENT_TYPES, recordEvent, type EventType } from './events.ts';
 import { getChildSummary, listEvents, type ChildSummary, type EventRow } from './store.ts';
 
@@ -53,7 +53,7 @@ export type ChronologyResult =
 export async function viewChronology(
   db: Db, principal: Principal, ctx: AuditContext, childId: string, q: ChronologyQuery, opts: { limit: number; action: 'chronology.view' | 'chronology.pdf' | 'triage.chronology' },
 ): Promise<ChronologyResult> {
-  return withTransaction(db, async (tx) => {
+  return withReadScope(db, async (tx) => {
     const child = await getChildSummary(tx, childId);
     if (!child || !canSeeChild(principal, child.organisation_ids)) return { ok: false, reason: 'not-found' } as const;
     const events = await listEvents(tx, childId, {

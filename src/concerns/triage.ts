@@ -3,7 +3,7 @@
 import { canSeeConcern, canSeeRestricted, canTriageConcern, type Principal } from '../platform/access/policy.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { londonDateOf } from '../platform/calendar/working-days.ts';
-import { withTransaction, type Db, type Queryable } from '../platform/db/pool.ts';
+import { withReadScope, withTransaction, type Db, type Queryable } from '../platform/db/pool.ts';
 import { recordEvent } from '../chronology/events.ts';
 import { listEvents, type EventRow } from '../chronology/store.ts';
 import { assess, recordJudgement, ThresholdInputError, type Assessment } from '../thresholds/engine.ts';
@@ -40,7 +40,7 @@ export interface QueueItem extends QueueRow {
 }
 
 export async function triageQueue(db: Db, principal: Principal, ctx: AuditContext, now = new Date()): Promise<{ items: QueueItem[]; total: number }> {
-  return withTransaction(db, async (tx) => {
+  return withReadScope(db, async (tx) => {
     const includeRestricted = principal.role === 'dsl';
     const rows = await listQueue(tx, principal.organisationId, { includeRestricted, limit: QUEUE_LIMIT });
     const total = rows.length < QUEUE_LIMIT ? rows.length : await countQueue(tx, principal.organisationId, includeRestricted);

@@ -1,7 +1,7 @@
 // The audit log: who read or changed what, when and from where. Each entry joins one of several hash
 // chains; altering or deleting any entry breaks its chain, which `continuum audit verify` detects.
 import { createHash } from 'node:crypto';
-import { beforeCommit, transactionScope, type Queryable, type Tx } from '../db/pool.ts';
+import { afterRead, beforeCommit, transactionScope, withTransaction, type Db, type Queryable, type Tx } from '../db/pool.ts';
 
 export const AUDIT_SHARDS = 16;
 const GENESIS_HASH = '0'.repeat(64);
@@ -73,7 +73,8 @@ const PENDING = Symbol('audit entries waiting for commit');
 /**
  * Record an entry inside the caller's transaction, so the entry exists exactly when the action does.
  * Within withTransaction the entries are appended just before COMMIT, so the chain's head is locked only
- * for the last moments of the transaction rather than for all of it.
+ * for the last moments of the transaction rather than for all of it. Within withReadScope they join the
+ * next batch of read entries (see ReadAuditBatcher), written before the read is answered.
  */
 export async function recordAudit(tx: Tx, ctx: AuditContext, event: AuditEvent): Promise<void> {
   const entry: PendingEntry = { ctx, event, at: new Date().toISOString() };
@@ -83,7 +84,9 @@ export async function recordAudit(tx: Tx, ctx: AuditContext, event: AuditEvent):
   if (!pending) {
     pending = [];
     scope.state.set(PENDING, pending);
-    beforeCommit(tx, flushPending);
+    if (!beforeCommit(tx, flushPending)) {
+      afterRead(tx, (db) => readAuditBatcher(db).append(pending!));
+    }
   }
   pending.push(entry);
 }
@@ -93,6 +96,56 @@ async function flushPending(tx: Tx): Promise<void> {
   const pending = scope?.state.get(PENDING) as PendingEntry[] | undefined;
   scope?.state.delete(PENDING);
   if (pending?.length) await appendEntries(tx, pending);
+}
+
+interface QueuedEntries { entries: PendingEntry[]; done: () => void; failed: (error: unknown) => void }
+
+/**
+ * Group commit for the entries of reads: while a batch is being written, the entries of reads that finish
+ * meanwhile wait and then go together in one transaction. One read alone is written at once; fifty at a
+ * time cost a few transactions instead of fifty. Each read waits for its own batch to commit.
+ */
+class ReadAuditBatcher {
+  private queue: QueuedEntries[] = [];
+  private writing = 0;
+  constructor(private readonly db: Db, private readonly maxWriting = 2, private readonly maxBatch = 500) {}
+
+  append(entries: PendingEntry[]): Promise<void> {
+    if (!entries.length) return Promise.resolve();
+    return new Promise<void>((done, failed) => {
+      this.queue.push({ entries, done, failed });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.writing < this.maxWriting && this.queue.length) {
+      const batch: QueuedEntries[] = [];
+      let size = 0;
+      while (this.queue.length && (size === 0 || size + this.queue[0]!.entries.length <= this.maxBatch)) {
+        const next = this.queue.shift()!;
+        batch.push(next);
+        size += next.entries.length;
+      }
+      this.writing += 1;
+      withTransaction(this.db, (tx) => appendEntries(tx, batch.flatMap((b) => b.entries)))
+        .then(() => batch.forEach((b) => b.done()), (error: unknown) => batch.forEach((b) => b.failed(error)))
+        .finally(() => {
+          this.writing -= 1;
+          this.pump();
+        });
+    }
+  }
+}
+
+const batchers = new WeakMap<Db, ReadAuditBatcher>();
+function readAuditBatcher(db: Db): ReadAuditBatcher {
+  let batcher = batchers.get(db);
+  if (!batcher) {
+    batcher = new ReadAuditBatcher(db);
+    batchers.set(db, batcher);
+  }
+  return batcher;
 }
 
 async function appendEntries(tx: Tx, entries: PendingEntry[]): Promise<void> {

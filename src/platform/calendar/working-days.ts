@@ -82,7 +82,21 @@ function weekdaysAfterUpTo(a: number, b: number): number {
   return count;
 }
 
+// Queues and clocks ask the same question for many rows with the same dates.
+const betweenAnswers = new Map<string, number>();
+
 export function workingDaysBetween(from: string, to: string): number {
+  const key = `${from}|${to}`;
+  let answer = betweenAnswers.get(key);
+  if (answer === undefined) {
+    answer = countWorkingDaysBetween(from, to);
+    if (betweenAnswers.size >= 100_000) betweenAnswers.clear();
+    betweenAnswers.set(key, answer);
+  }
+  return answer;
+}
+
+function countWorkingDaysBetween(from: string, to: string): number {
   const a = toEpochDay(assertInCalendarRange(from));
   const b = toEpochDay(assertInCalendarRange(to));
   if (a === b) return 0;
@@ -112,11 +126,23 @@ const londonDate = new Intl.DateTimeFormat('en-GB', {
   day: '2-digit',
 });
 
+// England's offset from UTC is a whole hour and changes on the hour, so the date is the same throughout
+// each UTC hour: one time-zone lookup per hour serves every instant in it (queues show hundreds at once).
+const HOUR_MS = 3_600_000;
+const londonDateOfHour = new Map<number, IsoDate>();
+
 /** The calendar date in England at the given instant. */
 export function londonDateOf(instant: Date): IsoDate {
   assertInstant('instant', instant);
-  const parts = Object.fromEntries(londonDate.formatToParts(instant).map((p) => [p.type, p.value]));
-  return parseIsoDate(`${parts['year']}-${parts['month']}-${parts['day']}`);
+  const hour = Math.floor(instant.getTime() / HOUR_MS);
+  let date = londonDateOfHour.get(hour);
+  if (date === undefined) {
+    const parts = Object.fromEntries(londonDate.formatToParts(instant).map((p) => [p.type, p.value]));
+    date = parseIsoDate(`${parts['year']}-${parts['month']}-${parts['day']}`);
+    if (londonDateOfHour.size >= 100_000) londonDateOfHour.clear();
+    londonDateOfHour.set(hour, date);
+  }
+  return date;
 }
 
 export type ClockUnit = 'working-days' | 'hours' | 'calendar-days' | 'weeks' | 'months';

@@ -1,4 +1,5 @@
 // One connection pool per process, and a transaction helper every domain operation runs inside.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 export type Db = pg.Pool;
@@ -15,19 +16,50 @@ export function createPool(url: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max, application_name: 'continuum' });
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on('error', () => undefined);
+  pool.on('connect', preparingStatements);
   return pool;
 }
 
+// Parameterised queries run as named prepared statements, so PostgreSQL parses and plans each text once
+// per connection instead of on every request — on the hot paths that is half of the server's work.
+const MAX_NAMED_STATEMENTS = 2000;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `c_${createHash('sha1').update(text).digest('base64url')}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+function preparingStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const [text, values, callback] = args;
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
+      const name = statementName(text);
+      // pool.query passes a callback; a transaction's client is awaited.
+      if (name) return typeof callback === 'function' ? query({ name, text, values }, callback) : query({ name, text, values });
+    }
+    return query(...args);
+  };
+}
+
 type BeforeCommit = (tx: Tx) => Promise<void>;
+type AfterRead = (db: Db) => Promise<void>;
 interface TransactionScope {
   hooks: BeforeCommit[];
   /** per-transaction state kept by platform modules (e.g. audit entries waiting to be written) */
   state: Map<symbol, unknown>;
+  /** set for withReadScope: work to do once the reads are done and the connection is back in the pool */
+  afterRead?: AfterRead[];
 }
-// Pool clients are reused, so the scope lives exactly as long as one withTransaction call.
+// Pool clients are reused, so the scope lives exactly as long as one withTransaction or withReadScope call.
 const scopes = new WeakMap<Tx, TransactionScope>();
 
-/** The scope of a transaction opened by withTransaction, or undefined for any other client. */
+/** The scope of a transaction opened by withTransaction or withReadScope, or undefined for any other client. */
 export function transactionScope(tx: Tx): TransactionScope | undefined {
   return scopes.get(tx);
 }
@@ -35,9 +67,39 @@ export function transactionScope(tx: Tx): TransactionScope | undefined {
 /** Run `hook` once, just before this transaction commits. False when `tx` is not from withTransaction. */
 export function beforeCommit(tx: Tx, hook: BeforeCommit): boolean {
   const scope = scopes.get(tx);
-  if (!scope) return false;
+  if (!scope || scope.afterRead) return false;
   if (!scope.hooks.includes(hook)) scope.hooks.push(hook);
   return true;
+}
+
+/** Run `hook` once when a read scope's work is done, before its caller gets the answer. False outside withReadScope. */
+export function afterRead(tx: Tx, hook: AfterRead): boolean {
+  const scope = scopes.get(tx);
+  if (!scope?.afterRead) return false;
+  if (!scope.afterRead.includes(hook)) scope.afterRead.push(hook);
+  return true;
+}
+
+/**
+ * For operations that only read. The queries share one connection without BEGIN and COMMIT — under READ
+ * COMMITTED every statement takes its own snapshot either way — and work registered with afterRead runs
+ * once the connection is back in the pool, before the answer is returned. The audit uses it to write the
+ * entries of many concurrent reads in one transaction, so a read is not answered until it is on record.
+ * Anything that writes belongs in withTransaction.
+ */
+export async function withReadScope<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  const scope: TransactionScope = { hooks: [], state: new Map(), afterRead: [] };
+  let result: T;
+  try {
+    scopes.set(client, scope);
+    result = await work(client);
+  } finally {
+    scopes.delete(client);
+    client.release();
+  }
+  for (const hook of scope.afterRead!) await hook(db);
+  return result;
 }
 
 export async function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
