@@ -58,7 +58,7 @@ async function main() {
       });
       say('Sending email through the configured SMTP server.');
     }
-    clockReminders = startClockReminders({ db, onError: ({ code }) => app?.log.warn({ code }, 'clock reminders failed; will retry') });
+    clockReminders = startClockReminders({ db, publicUrl: config.publicUrl, onError: ({ code }) => app?.log.warn({ code }, 'clock reminders failed; will retry') });
     say(`Continuum is running at http://localhost:${port} — press Ctrl-C to stop.`);
   } catch (error) {
     process.stderr.write(`Continuum could not start: ${(error as Error).message}\n`);
