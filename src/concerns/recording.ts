@@ -9,8 +9,8 @@ import { notify } from '../platform/notify/notify.ts';
 import { cinFactorsFor } from './categories.ts';
 import { AMENDABLE_FIELDS, formatReference, type AmendmentInput, type ConcernDraft, type ConcernInput } from './form.ts';
 import {
-  childNames, childOrganisationIds, getConcern, insertAmendment, insertConcern, linkChildToOrganisation, listAmendments,
-  listConcernDrafts, listRaisedBy, safeguardingLeads, updateConcernField, userAndOrganisationNames,
+  childNames, childOrganisationIds, concernRecordingContext, getConcern, insertAmendment, insertConcern, listAmendments,
+  listConcernDrafts, listRaisedBy, updateConcernField, userAndOrganisationNames,
   type AmendmentRow, type ConcernRow,
 } from './store.ts';
 
@@ -63,8 +63,11 @@ export interface SubmittedConcern { id: string; reference: number; referenceText
 
 export async function recordConcern(db: Db, actor: Actor, input: ConcernInput, opts: RecordingOptions & { draftId?: string }): Promise<SubmittedConcern> {
   const p = actor.principal;
+  if (!/^[0-9a-f-]{36}$/i.test(input.childId)) throw new ChildNotVisibleError();
   return withTransaction(db, async (tx) => {
-    if (!(await isChildVisible(tx, p, input.childId))) throw new ChildNotVisibleError();
+    const context = await concernRecordingContext(tx, input.childId, p.userId, p.organisationId);
+    if (!canSeeChild(p, context.childOrganisationIds)) throw new ChildNotVisibleError();
+    const names = { userName: context.userName, organisationName: context.organisationName };
     const saved = await insertConcern(tx, {
       childId: input.childId, organisationId: p.organisationId, raisedBy: p.userId, whatHappened: input.whatHappened,
       childsWords: input.childsWords, occurredAt: input.occurredAt, occurredAtText: input.occurredAtText, location: input.location,
@@ -72,8 +75,6 @@ export async function recordConcern(db: Db, actor: Actor, input: ConcernInput, o
       called999: input.called999, toldDslInPerson: input.toldDslInPerson,
     });
     const ref = formatReference(saved.reference);
-    await linkChildToOrganisation(tx, input.childId, p.organisationId);
-    const names = await userAndOrganisationNames(tx, p.userId);
     await recordEvent(tx, {
       childId: input.childId, organisationId: p.organisationId, type: 'concern',
       occurredAt: input.occurredAt ?? saved.submittedAt, recordedBy: p.userId,
@@ -85,7 +86,7 @@ export async function recordConcern(db: Db, actor: Actor, input: ConcernInput, o
       action: 'concern.create', recordType: 'concern', recordId: saved.id,
       details: { childId: input.childId, reference: ref, immediateDanger: input.immediateDanger, categories: input.categories.length },
     });
-    const leads = (await safeguardingLeads(tx, p.organisationId)).filter((id) => id !== p.userId);
+    const leads = context.safeguardingLeads.filter((id) => id !== p.userId);
     const link = `/concerns/${saved.id}`;
     const url = `${opts.publicUrl.replace(/\/+$/, '')}${link}`;
     const danger = input.immediateDanger;

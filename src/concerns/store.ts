@@ -70,9 +70,11 @@ export interface NewConcernRow {
   toldDslInPerson: boolean;
 }
 
+/** A new concern; the organisation raising it comes to know the child (child_organisations) in the same statement. */
 export async function insertConcern(db: Queryable, c: NewConcernRow): Promise<{ id: string; reference: number; submittedAt: Date }> {
   const { rows } = await db.query<{ id: string; reference: number; submitted_at: Date }>(
-    `INSERT INTO concerns (child_id, organisation_id, raised_by, what_happened, childs_words, occurred_at, occurred_at_text,
+    `WITH known AS (INSERT INTO child_organisations (child_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING)
+     INSERT INTO concerns (child_id, organisation_id, raised_by, what_happened, childs_words, occurred_at, occurred_at_text,
                            location, present, injuries, categories, immediate_danger, called_999, told_dsl_in_person)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id, reference, submitted_at`,
     [c.childId, c.organisationId, c.raisedBy, c.whatHappened, c.childsWords, c.occurredAt, c.occurredAtText, c.location, c.present,
@@ -126,8 +128,23 @@ export async function listRaisedBy(db: Queryable, userId: string, organisationId
   return rows.map((r) => ({ id: r.id, reference: Number(r.reference), childName: r.child_name, submittedAt: r.submitted_at, status: r.status, immediateDanger: r.immediate_danger }));
 }
 
-export async function linkChildToOrganisation(db: Queryable, childId: string, organisationId: string): Promise<void> {
-  await db.query('INSERT INTO child_organisations (child_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [childId, organisationId]);
+/**
+ * What recording a concern needs to know, in one query: the organisations that know the child (for the
+ * policy), the names used in the chronology and the notice, and the organisation's safeguarding leads.
+ */
+export async function concernRecordingContext(db: Queryable, childId: string, userId: string, organisationId: string): Promise<{
+  childOrganisationIds: string[]; userName: string; organisationName: string; safeguardingLeads: string[];
+}> {
+  const { rows } = await db.query<{ child_organisation_ids: string[]; user_name: string | null; organisation_name: string | null; leads: string[] }>(
+    `SELECT coalesce((SELECT array_agg(organisation_id) FROM child_organisations WHERE child_id = $1), '{}') AS child_organisation_ids,
+            (SELECT name FROM users WHERE id = $2) AS user_name,
+            (SELECT name FROM organisations WHERE id = $3) AS organisation_name,
+            coalesce((SELECT array_agg(id ORDER BY role, name) FROM users
+                       WHERE organisation_id = $3 AND active AND role IN ('dsl', 'deputy_dsl')), '{}') AS leads`,
+    [childId, userId, organisationId],
+  );
+  const r = rows[0]!;
+  return { childOrganisationIds: r.child_organisation_ids, userName: r.user_name ?? 'Unknown', organisationName: r.organisation_name ?? 'Unknown', safeguardingLeads: r.leads };
 }
 
 export async function childOrganisationIds(db: Queryable, childId: string): Promise<string[]> {
@@ -151,14 +168,6 @@ export async function getChildForOrganisation(db: Queryable, childId: string, or
 }
 
 /** The organisation's designated safeguarding lead and deputies: who is told about a new concern. */
-export async function safeguardingLeads(db: Queryable, organisationId: string): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(
-    "SELECT id FROM users WHERE organisation_id = $1 AND active AND role IN ('dsl', 'deputy_dsl') ORDER BY role, name",
-    [organisationId],
-  );
-  return rows.map((r) => r.id);
-}
-
 export async function userAndOrganisationNames(db: Queryable, userId: string): Promise<{ userName: string; organisationName: string }> {
   const { rows } = await db.query<{ user_name: string; organisation_name: string }>(
     'SELECT u.name AS user_name, o.name AS organisation_name FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1',

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { recordAudit, verifyAudit } from '../../src/platform/audit/audit.ts';
-import { withTransaction } from '../../src/platform/db/pool.ts';
+import { withReadScope, withTransaction } from '../../src/platform/db/pool.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { createUser } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
@@ -77,6 +77,44 @@ describe('audit log', () => {
     const { rows } = await t.db.query("SELECT count(*)::int AS n, count(DISTINCT shard)::int AS shards FROM audit_log WHERE action = 'test.concurrent'");
     assert.equal(rows[0].n, 200);
     assert.ok(rows[0].shards > 1, 'writers spread over several chains');
+  });
+
+  test('hashes chained in the database match the ones verify recomputes, whatever the text', async () => {
+    const awkward = ['quotes " and \\ backslash', 'accents: Zoë, Siân, Łukasz', 'emoji 🧒🏽', 'newline\nand tab\t', '<script>', ''];
+    const userCtx = { ...ctx, requestId: 'ünïcode-request', ip: '::1' };
+    await withTransaction(t.db, async (tx) => {
+      for (const text of awkward) await recordAudit(tx, userCtx, { action: 'test.awkward', recordType: 'child', recordId: text, details: { text, n: 1.5, ok: true, none: null } });
+    });
+    const { rows } = await t.db.query("SELECT record_id, details FROM audit_log WHERE action = 'test.awkward' ORDER BY shard, seq");
+    assert.deepEqual(rows.map((r) => r.record_id), awkward);
+    assert.equal(rows[2].details.text, 'emoji 🧒🏽');
+    assert.equal((await verifyAudit(t.db)).broken, null);
+  });
+
+  test('reads are audited in shared batches, and each read waits for its own entry', async () => {
+    const before = (await t.db.query("SELECT count(*)::int AS n FROM audit_log WHERE action = 'test.read'")).rows[0].n;
+    const reads = await Promise.all(Array.from({ length: 30 }, (_, i) => withReadScope(t.db, async (tx) => {
+      const { rows } = await tx.query<{ n: number }>('SELECT $1::int AS n', [i]);
+      await recordAudit(tx, { ...ctx, requestId: `read-${i}` }, { action: 'test.read', details: { i } });
+      return rows[0]!.n;
+    }).then(async (n) => {
+      // By the time a read answers, its entry is committed and visible to anyone.
+      const { rows } = await t.db.query('SELECT count(*)::int AS n FROM audit_log WHERE request_id = $1', [`read-${n}`]);
+      return rows[0].n;
+    })));
+    assert.deepEqual(reads, Array(30).fill(1));
+    const after = (await t.db.query("SELECT count(*)::int AS n FROM audit_log WHERE action = 'test.read'")).rows[0];
+    assert.equal(after.n - before, 30);
+    assert.equal((await verifyAudit(t.db)).broken, null);
+  });
+
+  test('a read that fails writes no entry', async () => {
+    await assert.rejects(withReadScope(t.db, async (tx) => {
+      await recordAudit(tx, ctx, { action: 'test.failed-read' });
+      throw new Error('the read failed');
+    }), /the read failed/);
+    const { rows } = await t.db.query("SELECT count(*)::int AS n FROM audit_log WHERE action = 'test.failed-read'");
+    assert.equal(rows[0].n, 0);
   });
 
   test('a rolled-back transaction leaves no entry and no gap', async () => {

@@ -148,42 +148,29 @@ function readAuditBatcher(db: Db): ReadAuditBatcher {
   return batcher;
 }
 
+/**
+ * The hashed body of an entry — canonical([shard, seq, at, …]) — as the text before and after the sequence
+ * number, which only the chain's head knows. audit_append (migrations/012) puts them together, so
+ * before + seq + after is exactly what entryHash hashes.
+ */
+export function bodyAroundSeq(f: Omit<HashedFields, 'seq'>): { bodyBefore: string; bodyAfter: string } {
+  const rest = [f.at, f.userId, f.role, f.organisationId, f.action, f.recordType, f.recordId, f.ip, f.requestId, f.details];
+  return { bodyBefore: `[${canonical(f.shard)},`, bodyAfter: `,${rest.map(canonical).join(',')}]` };
+}
+
+/** Append entries to one chain in a single round trip; the database locks the head and chains the hashes. */
 async function appendEntries(tx: Tx, entries: PendingEntry[]): Promise<void> {
   const shard = shardFor(tx);
-  const head = await tx.query<{ last_seq: number; last_hash: string }>(
-    'SELECT last_seq, last_hash FROM audit_chain_heads WHERE shard = $1 FOR UPDATE',
-    [shard],
-  );
-  const row = head.rows[0];
-  if (!row) throw new Error(`audit shard ${shard} is missing`);
-  let seq = Number(row.last_seq);
-  let prevHash = row.last_hash;
-  const params: unknown[] = [];
-  const values: string[] = [];
-  for (const { ctx, event, at } of entries) {
-    seq += 1;
-    const fields: HashedFields = {
-      shard, seq, at,
+  const rows = entries.map(({ ctx, event, at }) => {
+    const fields = {
+      shard, at,
       userId: ctx.userId, role: ctx.role, organisationId: ctx.organisationId,
       action: event.action, recordType: event.recordType ?? null, recordId: event.recordId ?? null,
       ip: ctx.ip, requestId: ctx.requestId, details: event.details ?? {},
     };
-    const hash = entryHash(prevHash, fields);
-    const base = params.length;
-    params.push(shard, seq, at, fields.userId, fields.role, fields.organisationId, fields.action, fields.recordType,
-      fields.recordId, fields.ip, fields.requestId, JSON.stringify(fields.details), prevHash, hash);
-    values.push(`(${Array.from({ length: 14 }, (_, i) => `$${base + i + 1}`).join(', ')})`);
-    prevHash = hash;
-  }
-  params.push(seq, prevHash);
-  await tx.query(
-    `WITH appended AS (
-       INSERT INTO audit_log (shard, seq, at, user_id, user_role, organisation_id, action, record_type, record_id,
-                              ip, request_id, details, prev_hash, hash)
-       VALUES ${values.join(', ')})
-     UPDATE audit_chain_heads SET last_seq = $${params.length - 1}, last_hash = $${params.length} WHERE shard = $1`,
-    params,
-  );
+    return { ...fields, ...bodyAroundSeq(fields) };
+  });
+  await tx.query('SELECT audit_append($1, $2::jsonb)', [shard, JSON.stringify(rows)]);
 }
 
 export interface VerifyResult {

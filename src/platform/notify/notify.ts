@@ -15,19 +15,15 @@ export interface Notice {
 export async function notify(tx: Queryable, userIds: readonly string[], n: Notice): Promise<number> {
   if (userIds.length === 0) return 0;
   const ids = [...new Set(userIds)];
-  const { rowCount } = await tx.query(
-    `INSERT INTO notifications (user_id, kind, text, link)
-     SELECT u.id, $2, $3, $4 FROM users u WHERE u.id = ANY($1::uuid[]) AND u.active`,
-    [ids, n.kind, n.text, n.link],
+  // One statement for the notice and its email: these are written inside busy transactions (a new concern).
+  const { rows } = await tx.query<{ n: number }>(
+    `WITH recipients AS (SELECT u.id, u.email FROM users u WHERE u.id = ANY($1::uuid[]) AND u.active),
+          noticed AS (INSERT INTO notifications (user_id, kind, text, link) SELECT id, $2, $3, $4 FROM recipients RETURNING 1),
+          emailed AS (INSERT INTO email_outbox (to_address, subject, body) SELECT email, $5, $6 FROM recipients WHERE $7 RETURNING 1)
+     SELECT (SELECT count(*) FROM noticed)::int AS n, (SELECT count(*) FROM emailed)::int AS emails`,
+    [ids, n.kind, n.text, n.link, n.email?.subject ?? '', n.email?.body ?? '', !!n.email],
   );
-  if (n.email) {
-    await tx.query(
-      `INSERT INTO email_outbox (to_address, subject, body)
-       SELECT u.email, $2, $3 FROM users u WHERE u.id = ANY($1::uuid[]) AND u.active`,
-      [ids, n.email.subject, n.email.body],
-    );
-  }
-  return rowCount ?? 0;
+  return rows[0]?.n ?? 0;
 }
 
 export interface NotificationRow {
