@@ -1,5 +1,6 @@
 // Typed settings read once from the environment. Production refuses to start without what it needs.
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -16,6 +17,8 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default('Continuum <no-reply@continuum.invalid>'),
   /** the address people use to reach the service, for links in emails */
   PUBLIC_URL: z.string().url().optional(),
+  /** processes answering requests; they share the port (1 = a single process) */
+  WEB_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 export interface Config {
@@ -32,6 +35,8 @@ export interface Config {
   mailFrom: string;
   /** base address for links in emails */
   publicUrl: string;
+  /** processes answering requests: WEB_WORKERS, or one per CPU core up to 4 */
+  webWorkers: number;
   /** Cookies carry Secure unless we are serving plain HTTP on this machine for a demo or test. */
   secureCookies: boolean;
 }
@@ -65,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    webWorkers: e.WEB_WORKERS ?? Math.min(4, availableParallelism()),
     // Browsers accept Secure cookies from http://localhost, so the demo needs no exception.
     secureCookies: true,
   };

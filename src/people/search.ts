@@ -6,7 +6,7 @@ import { addCalendarDays, isValidIsoDate } from '../platform/calendar/iso-date.t
 import type { Queryable } from '../platform/db/pool.ts';
 import { checkNhsNumber, postcodeSearchKey } from './identifiers.ts';
 import { MIN_SCORE, nameWords, scoreMatch, type MatchQuery } from './matching.ts';
-import { findCandidates, loadChild, phoneticCodes, type ChildRecord } from './store.ts';
+import { findCandidates, loadChild, type ChildRecord } from './store.ts';
 
 export interface ChildSearchQuery {
   name?: string | null;
@@ -64,12 +64,11 @@ export async function searchChildren(db: Queryable, principal: Principal, query:
   if (!name && !dob && !postcode && !nhsNumber) return [];
 
   const words = name ? phoneticWords(name) : [];
-  const codes = await phoneticCodes(db, words);
   const rows = await findCandidates(db, {
     organisationId: principal.organisationId,
     partnershipId: principal.partnershipId,
     name,
-    codes,
+    phoneticWords: words,
     singleWord: nameWords(name ?? '').length <= 1,
     datesOfBirth: dob ? nearbyDates(dob) : [],
     dateOfBirth: dob,

@@ -274,20 +274,13 @@ export interface SearchCandidateRow {
 }
 
 /** Double metaphone codes (primary and alternate) of each word, for the phonetic indexes. */
-export async function phoneticCodes(db: Queryable, words: string[]): Promise<string[]> {
-  if (!words.length) return [];
-  const { rows } = await db.query<{ code: string }>(
-    `SELECT DISTINCT code FROM unnest($1::text[]) w, LATERAL (VALUES (dmetaphone(w)), (dmetaphone_alt(w))) v(code) WHERE code <> ''`, [words]);
-  return rows.map((r) => r.code);
-}
-
 export interface CandidateQuery {
   organisationId: string;
   partnershipId: string;
   /** lower-case name as typed */
   name: string | null;
-  /** phonetic codes of the name's words */
-  codes: string[];
+  /** the name's words whose double-metaphone codes are matched */
+  phoneticWords: string[];
   /** one word typed: a phonetic match on the first or the last name is enough */
   singleWord: boolean;
   datesOfBirth: string[];
@@ -300,7 +293,7 @@ export interface CandidateQuery {
 
 /**
  * Children the organisation knows who match any one of the criteria, with the facts the scorer needs.
- * Each branch of the union is served by an index: trigram (GIN) on names, double metaphone on first and
+ * Each branch of the union is served by an index: trigram (GiST, migration 013) on names, double metaphone on first and
  * last names, date of birth, postcode, NHS number. Visibility is joined last, on child_organisations' key.
  */
 export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<SearchCandidateRow[]> {
@@ -309,9 +302,16 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
   const branches: string[] = [];
   let nameParam = 'NULL::text';
   let codesParam = "'{}'::text[]";
+  let codesCte = '';
   if (q.name) {
     nameParam = p(q.name);
-    if (q.codes.length) codesParam = `${p(q.codes)}::text[]`;
+    if (q.phoneticWords.length) {
+      // The words' codes, worked out in the same statement rather than in a round trip of their own.
+      codesCte = `codes(list) AS MATERIALIZED (
+        SELECT coalesce(array_agg(DISTINCT code), '{}') FROM unnest(${p(q.phoneticWords)}::text[]) w,
+               LATERAL (VALUES (dmetaphone(w)), (dmetaphone_alt(w))) v(code) WHERE code <> ''),`;
+      codesParam = '(SELECT list FROM codes)::text[]';
+    }
     // See migrations/010_people_search_by_organisation.sql: trigram and phonetic matches among the
     // organisation's own children, from one composite index.
     branches.push(`SELECT child_id FROM child_name_candidates_in($1, ${nameParam}, ${codesParam}, ${q.singleWord})`);
@@ -336,7 +336,7 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
   if (!branches.length) return [];
   const limit = p(q.limit);
   const { rows } = await db.query<SearchCandidateRow>(
-    `WITH candidates(child_id) AS (${branches.join('\nUNION\n')})
+    `WITH ${codesCte} candidates(child_id) AS (${branches.join('\nUNION\n')})
      SELECT c.id, c.first_name AS "firstName", c.last_name AS "lastName", c.known_as AS "knownAs",
             c.date_of_birth AS "dateOfBirth", c.expected_due_date AS "expectedDueDate", c.nhs_number AS "nhsNumber",
             n.sim AS "nameSimilarity", n.first_ph AS "firstNamePhonetic", n.last_ph AS "lastNamePhonetic",
