@@ -1,6 +1,5 @@
 // Typed settings read once from the environment. Production refuses to start without what it needs.
 import { randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -35,7 +34,7 @@ export interface Config {
   mailFrom: string;
   /** base address for links in emails */
   publicUrl: string;
-  /** processes answering requests: WEB_WORKERS, or one per CPU core up to 4 */
+  /** processes answering requests (WEB_WORKERS, default 1) */
   webWorkers: number;
   /** Cookies carry Secure unless we are serving plain HTTP on this machine for a demo or test. */
   secureCookies: boolean;
@@ -70,7 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
-    webWorkers: e.WEB_WORKERS ?? Math.min(4, availableParallelism()),
+    webWorkers: e.WEB_WORKERS ?? 1,
     // Browsers accept Secure cookies from http://localhost, so the demo needs no exception.
     secureCookies: true,
   };

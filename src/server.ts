@@ -1,6 +1,6 @@
 // Start: config → database → migrations → demo data → app → listen. Stops cleanly on Ctrl-C or SIGTERM.
 //
-// Node answers requests on one core, so with WEB_WORKERS > 1 (by default one per core, up to 4) the first
+// Node answers requests on one core, so with WEB_WORKERS > 1 (for a server with cores to spare) the first
 // process owns the database (the embedded server, migrations, demo data) and the background work (email,
 // clock reminders), and starts that many web processes that share the port. Everything they share lives in
 // PostgreSQL (sessions, throttling, drafts, the audit log), so any of them can answer any request.
