@@ -5,6 +5,7 @@
 // PostgreSQL alone does.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config.ts';
@@ -15,6 +16,7 @@ import { migrate } from '../src/platform/db/migrate.ts';
 import { createPool } from '../src/platform/db/pool.ts';
 import { LARGE_PARTNERSHIP_SLUG, largeDatasetExists, seedLargeDataset } from '../src/seed/large.ts';
 import { loadShippedIntoDatabase } from '../src/thresholds/registry.ts';
+import { captureSubmitStatements, pgbenchScripts, writeScripts } from './submit-sql.ts';
 
 const run = promisify(execFile);
 const say = (s: string) => process.stdout.write(`${s}\n`);
@@ -33,6 +35,13 @@ const SCALE = {
 
 interface Actor { cookie: string; csrf: string; children: string[] }
 interface Figures { name: string; requests: number; errors: number; rps: number; p50: number; p95: number; p99: number; firstError?: string }
+
+const pickFrom = <T,>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+const submitBody = (a: Actor) => ({
+  childId: pickFrom(a.children), whatHappened: 'Child arrived with a bruise on the cheek and said a parent hit them.',
+  childsWords: 'Mum slapped me', occurredAtText: 'This morning before school', location: 'Classroom', present: 'Class teacher',
+  categories: ['physical_abuse'], immediateDanger: false, toldDslInPerson: false,
+});
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -120,17 +129,25 @@ async function scenario(name: string, base: string, actors: Actor[], make: MakeR
   return summarise(name, latencies, errors + result.errors, firstError);
 }
 
+const PGBENCH = ['/usr/bin/pgbench', '/usr/lib/postgresql/15/bin/pgbench'].find((p) => existsSync(p));
+
+// The service talks to PostgreSQL through a pool of this many connections (createPool's default).
+const SERVICE_POOL = 10;
+
+async function pgbenchTps(args: string[], clients = CONNECTIONS): Promise<number | null> {
+  const { stdout } = await run(PGBENCH!, [...args, '-c', String(clients), '-j', '2', '-T', String(SECONDS)], { maxBuffer: 1 << 24 });
+  const tps = /tps = ([\d.]+)/.exec(stdout);
+  return tps ? Number(tps[1]) : null;
+}
+
 async function pgbenchBaseline(serverUrl: string): Promise<number | null> {
-  const pgbench = ['/usr/bin/pgbench', '/usr/lib/postgresql/15/bin/pgbench'].find((p) => existsSync(p));
-  if (!pgbench) {
+  if (!PGBENCH) {
     say('pgbench not found (apt-get install postgresql-client): no baseline.');
     return null;
   }
   const url = await ensureDatabase(serverUrl, 'pgbench_baseline');
-  await run(pgbench, ['-i', '-s', '10', '-q', url], { maxBuffer: 1 << 24 });
-  const { stdout } = await run(pgbench, ['-N', '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), url], { maxBuffer: 1 << 24 });
-  const tps = /tps = ([\d.]+)/.exec(stdout);
-  return tps ? Number(tps[1]) : null;
+  await run(PGBENCH, ['-i', '-s', '10', '-q', url], { maxBuffer: 1 << 24 });
+  return pgbenchTps(['-N', url]);
 }
 
 async function main() {
@@ -179,22 +196,14 @@ async function main() {
     }
 
     const names = ['Jaden Smyth', 'Olivia Jones', 'Amelia Wiliams', 'Noah Taylor', 'Isla Browne', 'Mohammed Khan', 'Ava Smith-Jones', 'Leo Davies'];
-    const pick = <T,>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
     const results: Figures[] = [];
     const paced: Figures[] = [];
     say(`\nEach scenario: ${CONNECTIONS} concurrent users for ${SECONDS} s.`);
     for (const [name, actors, make] of [
-      ['search for a person', practitioners, () => ({ path: `/api/v1/children?name=${encodeURIComponent(pick(names))}` })],
+      ['search for a person', practitioners, () => ({ path: `/api/v1/children?name=${encodeURIComponent(pickFrom(names))}` })],
       ['open the triage queue', dsls, () => ({ path: '/api/v1/triage' })],
-      ['open a chronology', dsls, (a: Actor) => ({ path: `/api/v1/children/${pick(a.children)}/chronology` })],
-      ['submit a concern', submitters, (a: Actor) => ({
-        method: 'POST' as const, path: '/api/v1/concerns',
-        body: {
-          childId: pick(a.children), whatHappened: 'Child arrived with a bruise on the cheek and said a parent hit them.',
-          childsWords: 'Mum slapped me', occurredAtText: 'This morning before school', location: 'Classroom', present: 'Class teacher',
-          categories: ['physical_abuse'], immediateDanger: false, toldDslInPerson: false,
-        },
-      })],
+      ['open a chronology', dsls, (a: Actor) => ({ path: `/api/v1/children/${pickFrom(a.children)}/chronology` })],
+      ['submit a concern', submitters, (a: Actor) => ({ method: 'POST' as const, path: '/api/v1/concerns', body: submitBody(a) })],
     ] as [string, Actor[], MakeRequest][]) {
       if (ONLY.length && !ONLY.some((word) => name.includes(word))) continue;
       results.push(await scenario(name, base, actors, make));
@@ -203,6 +212,15 @@ async function main() {
     }
 
     const tps = ONLY.length ? null : await pgbenchBaseline(location.url.replace(/\/[^/]*$/, '/postgres'));
+    // The same submission's SQL replayed by PostgreSQL alone: the ceiling its own statements set.
+    let replay: { statements: number; tps: number | null } | null = null;
+    if (PGBENCH && (!ONLY.length || ONLY.some((w) => 'submit a concern'.includes(w)))) {
+      const a = submitters[0]!;
+      const statements = await captureSubmitStatements(location.url, { cookie: a.cookie, 'x-csrf-token': a.csrf, accept: 'application/json' }, submitBody(a));
+      const scripts = await writeScripts(pgbenchScripts(statements));
+      replay = { statements: statements.length, tps: await pgbenchTps(['-n', '-M', 'prepared', ...scripts.flatMap((f) => ['-f', f]), location.url], SERVICE_POOL) };
+      await Promise.all(scripts.map((f) => rm(f, { force: true })));
+    }
     const submit = results.find((r) => r.name === 'submit a concern');
     say('\n| scenario | requests | throughput (req/s) | p50 ms | p95 ms | p99 ms | errors |');
     say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -218,6 +236,9 @@ async function main() {
     }
     if (tps && submit) {
       say(`\nConcern submissions: ${submit.rps.toFixed(0)}/s = ${((submit.rps / tps) * 100).toFixed(0)}% of the pgbench -N baseline.`);
+    }
+    if (replay?.tps) {
+      say(`The ${replay.statements} statements of one submission, replayed by pgbench alone (${SERVICE_POOL} clients, as many as the service's pool): ${replay.tps.toFixed(0)} tps${tps ? ` = ${((replay.tps / tps) * 100).toFixed(0)}% of pgbench -N` : ''}${submit ? `; the service's submissions reach ${((submit.rps / replay.tps) * 100).toFixed(0)}% of that` : ''}.`);
     }
   } finally {
     server?.kill('SIGTERM');

@@ -1,0 +1,80 @@
+// The SQL of one concern submission, captured from the service and replayed by pgbench on its own: how fast
+// PostgreSQL alone runs exactly that work on this machine. It is the ceiling for the service's submit figure,
+// whatever the web tier does, and shows how much of the gap to pgbench -N is the SQL itself.
+import { createRequire } from 'node:module';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { tmpdir } from 'node:os';
+import pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { AUDIT_SHARDS } from '../src/platform/audit/audit.ts';
+import { createPool } from '../src/platform/db/pool.ts';
+
+const { prepareValue, escapeLiteral } = createRequire(import.meta.url)('pg/lib/utils.js') as {
+  prepareValue: (v: unknown) => unknown; escapeLiteral: (s: string) => string;
+};
+
+interface Captured { text: string; values: unknown[] }
+
+/** Every statement one POST /api/v1/concerns sends, in order (the session lookup, BEGIN … COMMIT). */
+export async function captureSubmitStatements(url: string, headers: Record<string, string>, body: unknown): Promise<Captured[]> {
+  const captured: Captured[] = [];
+  let capturing = false;
+  // Patched before the pool connects: each connection binds the query method it finds then.
+  const original = pg.Client.prototype.query;
+  (pg.Client.prototype as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
+    const [first, second] = args as [string | { text: string; values?: unknown[] }, unknown];
+    if (capturing && typeof first === 'string') captured.push({ text: first, values: Array.isArray(second) ? second : [] });
+    else if (capturing && first && typeof first === 'object' && 'text' in first) captured.push({ text: first.text, values: first.values ?? [] });
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  };
+  const db = createPool(url, 2);
+  const app = await buildApp({ config: loadConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' }), db });
+  const request = { method: 'POST' as const, url: '/api/v1/concerns', headers: { ...headers, 'content-type': 'application/json' }, payload: JSON.stringify(body) };
+  try {
+    await app.inject(request); // warm: the first request loads what later ones reuse
+    capturing = true;
+    const response = await app.inject(request);
+    capturing = false;
+    if (response.statusCode !== 201) throw new Error(`capturing a submission: HTTP ${response.statusCode}`);
+  } finally {
+    pg.Client.prototype.query = original;
+    await app.close();
+    await db.end();
+  }
+  return captured;
+}
+
+function literal(value: unknown): string {
+  const prepared = prepareValue(value);
+  if (prepared === null || prepared === undefined) return 'NULL';
+  // pgbench reads ":name" as one of its variables, even inside a string.
+  return escapeLiteral(String(prepared)).replace(/:(?=[A-Za-z_])/g, ': ');
+}
+
+/**
+ * pgbench scripts, one per audit chain: each statement on its own line with its values written in. The
+ * service spreads its audit entries over the chains, so the replay does too (pgbench picks a script at
+ * random for each transaction); each script's entries name their own chain, so the log still verifies.
+ */
+export function pgbenchScripts(statements: Captured[]): string[] {
+  return Array.from({ length: AUDIT_SHARDS }, (_, shard) => statements.map(({ text, values }) => {
+    const own = text.includes('audit_append(') ? onChain(values, shard) : values;
+    const sql = text.replace(/\s+/g, ' ').trim().replace(/\$(\d+)/g, (_, n: string) => literal(own[Number(n) - 1]));
+    return `${sql};`;
+  }).join('\n') + '\n');
+}
+
+function onChain(values: unknown[], shard: number): unknown[] {
+  const entries = JSON.parse(String(values[1])) as Record<string, unknown>[];
+  return [shard, JSON.stringify(entries.map((e) => ({ ...e, shard, bodyBefore: `[${shard},` })))];
+}
+
+export async function writeScripts(scripts: string[]): Promise<string[]> {
+  return Promise.all(scripts.map(async (script, i) => {
+    const file = path.join(tmpdir(), `continuum-submit-${process.pid}-${i}.sql`);
+    await writeFile(file, script);
+    return file;
+  }));
+}
