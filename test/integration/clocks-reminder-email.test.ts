@@ -1,9 +1,7 @@
 // Clock reminders by email through a real local SMTP server: each reminder reaches each lead once, with two
 // reminder workers and two email workers running at the same time, and no email names the child or the case.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { SMTPServer } from 'smtp-server';
 import { londonInstant } from '../../src/clocks/clock.ts';
 import { onEvent, systemActor } from '../../src/clocks/operations.ts';
 import { sendDueReminders } from '../../src/clocks/reminders.ts';
@@ -12,39 +10,24 @@ import { startEmailWorker } from '../../src/platform/notify/worker.ts';
 import { createChild } from '../support/children.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { createOrganisation, createUser } from '../support/fixtures.ts';
+import { startMailCatcher, unquote, type MailCatcher, type ReceivedMail } from '../support/smtp.ts';
 
-interface Received { to: string[]; data: string }
 let t: TestDatabase;
-let smtp: SMTPServer;
+let mail: MailCatcher;
 let smtpUrl = '';
-const received: Received[] = [];
+let received: ReceivedMail[] = [];
 const PUBLIC_URL = 'https://continuum.example.org';
 
 before(async () => {
   t = await createTestDatabase();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      let data = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => { data += chunk; });
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  mail = await startMailCatcher();
+  smtpUrl = mail.url;
+  received = mail.received;
 });
 after(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mail.close();
   await t.drop();
 });
-
-const unquote = (s: string) => s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 
 async function setup() {
   const { organisationId } = await createOrganisation(t.db);

@@ -1,51 +1,30 @@
 // Email through a real local SMTP server: the DSL and deputy get the new-concern email; two workers on
 // one database send each message exactly once; a refused message is retried later with a safe reason.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { SMTPServer } from 'smtp-server';
 import { createPool } from '../../src/platform/db/pool.ts';
 import { startEmailWorker } from '../../src/platform/notify/worker.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { createChild } from '../support/children.ts';
 import { createOrganisation, createUser } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
+import { startMailCatcher, unquote, type MailCatcher, type ReceivedMail } from '../support/smtp.ts';
 
-interface Received { to: string[]; data: string }
 let t: TestApp;
-let smtp: SMTPServer;
+let mail: MailCatcher;
 let smtpUrl = '';
-const received: Received[] = [];
+let received: ReceivedMail[] = [];
 
 before(async () => {
   t = await createTestApp({ publicUrl: 'https://continuum.example.org' });
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (address.address.startsWith('refuse')) return callback(Object.assign(new Error('Mailbox unavailable for refuse@x'), { responseCode: 550 }));
-      callback();
-    },
-    onData(stream, session, callback) {
-      let data = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => { data += chunk; });
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  mail = await startMailCatcher({ refuse: (address) => address.startsWith('refuse') });
+  smtpUrl = mail.url;
+  received = mail.received;
 });
 after(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mail.close();
   await t.close();
 });
-
-const unquote = (s: string) => s.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 
 describe('email', () => {
   test("a practitioner's concern reaches the DSL and deputy by email and in their notifications", async () => {
