@@ -16,11 +16,12 @@ export async function notify(tx: Queryable, userIds: readonly string[], n: Notic
   if (userIds.length === 0) return 0;
   const ids = [...new Set(userIds)];
   // One statement for the notice and its email: these are written inside busy transactions (a new concern).
+  // PostgreSQL runs every data-changing WITH part once, whether or not the final SELECT reads it.
   const { rows } = await tx.query<{ n: number }>(
     `WITH recipients AS (SELECT u.id, u.email FROM users u WHERE u.id = ANY($1::uuid[]) AND u.active),
           noticed AS (INSERT INTO notifications (user_id, kind, text, link) SELECT id, $2, $3, $4 FROM recipients RETURNING 1),
           emailed AS (INSERT INTO email_outbox (to_address, subject, body) SELECT email, $5, $6 FROM recipients WHERE $7 RETURNING 1)
-     SELECT (SELECT count(*) FROM noticed)::int AS n, (SELECT count(*) FROM emailed)::int AS emails`,
+     SELECT count(*)::int AS n FROM noticed`,
     [ids, n.kind, n.text, n.link, n.email?.subject ?? '', n.email?.body ?? '', !!n.email],
   );
   return rows[0]?.n ?? 0;
