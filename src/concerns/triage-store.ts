@@ -14,16 +14,15 @@ export interface QueueRow {
 }
 
 /**
- * The organisation's undecided concerns: immediate danger first, then oldest first. Reads the
- * (organisation_id, status, submitted_at) index for each status, so it stays fast on a large table.
+ * The organisation's undecided concerns: immediate danger first, then oldest first, read in that order from
+ * the queue's own index (migrations/014). The names are looked up for the rows shown only.
  */
 export async function listQueue(db: Queryable, organisationId: string, opts: { includeRestricted: boolean; limit: number }): Promise<QueueRow[]> {
   const { rows } = await db.query<QueueRow>(
-    `SELECT c.id, c.reference, c.child_id, trim(ch.first_name || ' ' || ch.last_name) AS child_name, c.status, c.submitted_at,
-            c.immediate_danger, c.categories, u.name AS raised_by_name
+    `SELECT c.id, c.reference, c.child_id, c.status, c.submitted_at, c.immediate_danger, c.categories,
+            (SELECT trim(ch.first_name || ' ' || ch.last_name) FROM children ch WHERE ch.id = c.child_id) AS child_name,
+            (SELECT u.name FROM users u WHERE u.id = c.raised_by) AS raised_by_name
        FROM concerns c
-       JOIN children ch ON ch.id = c.child_id
-       JOIN users u ON u.id = c.raised_by
       WHERE c.organisation_id = $1 AND c.status IN ('new', 'in_triage') AND ($2 OR NOT c.restricted)
       ORDER BY c.immediate_danger DESC, c.submitted_at ASC, c.reference ASC
       LIMIT $3`,
