@@ -17,7 +17,9 @@ const VIEWS = 'referrals/views';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const one = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
 
-const FIELDS = ['callerName', 'callerPhone', 'relationship', 'anonymity', 'channel', 'childId', 'firstName', 'lastName', 'dob-day', 'dob-month', 'dob-year', 'dobUnknown', 'address', 'postcode', 'confirmNew', 'worries', 'immediateDanger'] as const;
+const FIELDS = ['callerName', 'callerPhone', 'relationship', 'anonymity', 'channel', 'childId', 'firstName', 'lastName', 'dob-day', 'dob-month', 'dob-year', 'dobUnknown', 'address', 'postcode', 'worries', 'immediateDanger'] as const;
+/** The childId radio's answer for "none of these is the child". */
+const NEW_CHILD = 'new';
 type Values = Record<(typeof FIELDS)[number], string>;
 
 /** zod paths → the id of the form field that shows the message */
@@ -31,7 +33,7 @@ const yesNo = (v: string) => (v === 'yes' ? true : v === 'no' ? false : undefine
 const opt = (v: string) => (v.trim() ? v : undefined);
 
 function inputOf(v: Values): { input: unknown; dobError: string | null } {
-  const newChild = !v.childId && (v.firstName.trim() || v.lastName.trim() || v['dob-day'] || v['dob-year'] || v.dobUnknown || v.address.trim() || v.postcode.trim());
+  const newChild = (!v.childId || v.childId === NEW_CHILD) && (v.firstName.trim() || v.lastName.trim() || v['dob-day'] || v['dob-year'] || v.dobUnknown || v.address.trim() || v.postcode.trim());
   let dateOfBirth: string | undefined;
   let dobError: string | null = null;
   if (v.dobUnknown === 'yes') dateOfBirth = 'not-known';
@@ -45,8 +47,9 @@ function inputOf(v: Values): { input: unknown; dobError: string | null } {
     input: {
       caller: { name: opt(v.callerName), phone: opt(v.callerPhone), relationship: v.relationship, anonymityRequested: yesNo(v.anonymity) },
       channel: opt(v.channel),
-      childId: opt(v.childId),
-      child: newChild ? { firstName: v.firstName, lastName: opt(v.lastName), dateOfBirth: dateOfBirth ?? (dobError ? '1900-01-01' : undefined), address: opt(v.address), postcode: opt(v.postcode), confirmNew: v.confirmNew === 'yes' } : undefined,
+      childId: v.childId === NEW_CHILD ? undefined : opt(v.childId),
+      // Choosing "none of these" among the offered records is the confirmation that this is a different child.
+      child: newChild ? { firstName: v.firstName, lastName: opt(v.lastName), dateOfBirth: dateOfBirth ?? (dobError ? '1900-01-01' : undefined), address: opt(v.address), postcode: opt(v.postcode), confirmNew: v.childId === NEW_CHILD } : undefined,
       worries: v.worries,
       immediateDanger: yesNo(v.immediateDanger),
     },

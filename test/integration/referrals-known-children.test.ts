@@ -100,6 +100,15 @@ describe('the front door and the children referred to it', () => {
     assert.ok((api.json().matches as { id: string }[]).some((m) => m.id === referred.childId));
     assert.equal(await countChildren('Jordon', 'Reed'), 0);
 
+    // answering without choosing keeps the question open; choosing "none of these" is the confirmation
+    const unanswered = await frontDoor.post('/front-door/contacts/new', contactForm({ firstName: 'Jordana', lastName: 'Reid' }));
+    assert.equal(unanswered.statusCode, 400);
+    assert.match(unanswered.body, /name="childId" type="radio" value="new"/);
+    assert.doesNotMatch(unanswered.body, /name="childId" type="radio" value="new" checked/, 'nothing is chosen for them');
+    const different = await frontDoor.post('/front-door/contacts/new', contactForm({ firstName: 'Jordana', lastName: 'Reid', childId: 'new' }));
+    assert.equal(different.statusCode, 303, different.body);
+    assert.equal(await countChildren('Jordana', 'Reid'), 1, 'a new record for a different child');
+
     // choosing the child records the contact against the existing record
     const chosen = await frontDoor.post('/front-door/contacts/new', contactForm({ childId: referred.childId }));
     assert.equal(chosen.statusCode, 303, chosen.body);
