@@ -108,6 +108,18 @@ describe('audit log', () => {
     assert.equal((await verifyAudit(t.db)).broken, null);
   });
 
+  test("one read's entry that cannot be written fails that read alone, not the others in its batch", async () => {
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => withReadScope(t.db, async (tx) => {
+      // PostgreSQL's jsonb refuses the NUL character, so entry 5 cannot be written.
+      await recordAudit(tx, { ...ctx, requestId: `batch-${i}` }, { action: 'test.batch', details: { text: i === 5 ? 'bad \u0000 text' : 'fine' } });
+      return i;
+    })));
+    assert.deepEqual(outcomes.map((o) => o.status), outcomes.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
+    const { rows } = await t.db.query("SELECT request_id FROM audit_log WHERE action = 'test.batch' ORDER BY request_id");
+    assert.deepEqual(rows.map((r) => r.request_id).sort(), Array.from({ length: 12 }, (_, i) => `batch-${i}`).filter((id) => id !== 'batch-5').sort());
+    assert.equal((await verifyAudit(t.db)).broken, null);
+  });
+
   test('a read that fails writes no entry', async () => {
     await assert.rejects(withReadScope(t.db, async (tx) => {
       await recordAudit(tx, ctx, { action: 'test.failed-read' });

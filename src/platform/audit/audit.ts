@@ -129,7 +129,11 @@ class ReadAuditBatcher {
       }
       this.writing += 1;
       withTransaction(this.db, (tx) => appendEntries(tx, batch.flatMap((b) => b.entries)))
-        .then(() => batch.forEach((b) => b.done()), (error: unknown) => batch.forEach((b) => b.failed(error)))
+        .then(() => { for (const b of batch) b.done(); }, async (error: unknown) => {
+          if (batch.length === 1) return batch[0]!.failed(error);
+          // One read's bad entry must not fail the others: each is tried again on its own.
+          await Promise.all(batch.map((b) => withTransaction(this.db, (tx) => appendEntries(tx, b.entries)).then(b.done, b.failed)));
+        })
         .finally(() => {
           this.writing -= 1;
           this.pump();
