@@ -1,11 +1,11 @@
 // From a decision to a sent referral, and the front door's side: pages, PDF, API, clocks, notifications, audit, access.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
 import { pdfText } from '../support/pdf.ts';
 import { createOrganisation, createUser } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
-import { createReferralCase, createReferralSetup, type ReferralSetup } from '../support/referrals.ts';
+import { createReferralCase, startReferralApp, type ReferralSetup } from '../support/referrals.ts';
 
 let t: TestApp;
 let s: ReferralSetup;
@@ -13,12 +13,7 @@ let dsl: Client;
 let frontDoor: Client;
 
 before(async () => {
-  t = await createTestApp();
-  s = await createReferralSetup(t.db);
-  dsl = new Client(t.app);
-  await dsl.signIn(s.dsl);
-  frontDoor = new Client(t.app);
-  await frontDoor.signIn(s.frontDoorWorker);
+  ({ t, s, dsl, frontDoor } = await startReferralApp());
 });
 after(async () => { await t.close(); });
 

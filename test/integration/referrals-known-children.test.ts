@@ -3,11 +3,11 @@
 // stays hidden from it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
 import { createChild } from '../support/children.ts';
 import { createOrganisation, createUser } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
-import { createReferralCase, createReferralSetup, type ReferralSetup } from '../support/referrals.ts';
+import { createReferralCase, startReferralApp, type ReferralSetup } from '../support/referrals.ts';
 import type { TestCase } from '../support/sharing.ts';
 
 let t: TestApp;
@@ -18,12 +18,7 @@ let referred: TestCase;
 let referralId: string;
 
 before(async () => {
-  t = await createTestApp();
-  s = await createReferralSetup(t.db);
-  dsl = new Client(t.app);
-  await dsl.signIn(s.dsl);
-  frontDoor = new Client(t.app);
-  await frontDoor.signIn(s.frontDoorWorker);
+  ({ t, s, dsl, frontDoor } = await startReferralApp());
   referred = await createReferralCase(t.db, s);
 });
 after(async () => { await t.close(); });

