@@ -312,9 +312,15 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
                LATERAL (VALUES (dmetaphone(w)), (dmetaphone_alt(w))) v(code) WHERE code <> ''),`;
       codesParam = '(SELECT list FROM codes)::text[]';
     }
-    // See migrations/010_people_search_by_organisation.sql: trigram and phonetic matches among the
-    // organisation's own children, from one composite index.
-    branches.push(`SELECT child_id FROM child_name_candidates_in($1, ${nameParam}, ${codesParam}, ${q.singleWord})`);
+    // Trigram and phonetic matches among the organisation's own children (child_name_search, migration 010),
+    // written here rather than called as a function: a function with SET clauses is planned again on every
+    // call, which cost 0.8 ms of the search's 1.2 ms. The % and %> thresholds are the pool's (TRIGRAM_SETTINGS).
+    const names = `SELECT s.child_id FROM child_name_search s WHERE s.organisation_id = $1`;
+    branches.push(`${names} AND s.full_name % ${nameParam}`, `${names} AND s.full_name %> ${nameParam}`);
+    if (q.phoneticWords.length) {
+      // One word typed: a phonetic match on the first or the last name is enough; several: both must match.
+      branches.push(`${names} AND (s.first_phonetic = ANY (${codesParam}) ${q.singleWord ? 'OR' : 'AND'} s.last_phonetic = ANY (${codesParam}))`);
+    }
   }
   if (q.datesOfBirth.length) {
     branches.push(`SELECT id FROM children WHERE partnership_id = ${p(q.partnershipId)} AND date_of_birth = ANY(${p(q.datesOfBirth)}::date[])`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { recordAudit, verifyAudit } from '../../src/platform/audit/audit.ts';
-import { withReadScope, withTransaction } from '../../src/platform/db/pool.ts';
+import { createPool, withReadScope, withTransaction } from '../../src/platform/db/pool.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { createUser } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
@@ -77,6 +77,29 @@ describe('audit log', () => {
     const { rows } = await t.db.query("SELECT count(*)::int AS n, count(DISTINCT shard)::int AS shards FROM audit_log WHERE action = 'test.concurrent'");
     assert.equal(rows[0].n, 200);
     assert.ok(rows[0].shards > 1, 'writers spread over several chains');
+  });
+
+  test('each connection, in any instance, appends to a chain of its own, so no append waits for another', async () => {
+    // Two pools stand for two instances. All six connections hold their chain's head lock at once: two on one
+    // chain would wait, and the lock timeout would fail the test.
+    const pools = [createPool(t.url, 3), createPool(t.url, 3)];
+    try {
+      const clients = (await Promise.all(pools.map((p) => Promise.all([p.connect(), p.connect(), p.connect()])))).flat();
+      for (const [i, client] of clients.entries()) {
+        await client.query('BEGIN');
+        await client.query("SET LOCAL lock_timeout = '2s'");
+        await recordAudit(client, { ...ctx, requestId: `own-chain-${i}` }, { action: 'test.own-chain', details: { i } });
+      }
+      for (const client of clients) {
+        await client.query('COMMIT');
+        client.release();
+      }
+      const { rows } = await t.db.query("SELECT count(DISTINCT shard)::int AS shards FROM audit_log WHERE action = 'test.own-chain'");
+      assert.equal(rows[0].shards, 6);
+      assert.equal((await verifyAudit(t.db)).broken, null);
+    } finally {
+      await Promise.all(pools.map((p) => p.end()));
+    }
   });
 
   test('hashes chained in the database match the ones verify recomputes, whatever the text', async () => {

@@ -12,8 +12,15 @@ pg.types.setTypeParser(1082, (value) => value);
 // bigint counts fit comfortably in a JS number for this service's volumes.
 pg.types.setTypeParser(20, (value) => Number(value));
 
+/**
+ * Thresholds of pg_trgm's % and %> operators for name search (people/store.ts): a similarity of 0.3 (pg_trgm's
+ * default) or a word similarity of 0.5 makes a candidate. Sent when each connection starts, so no statement
+ * has to set them.
+ */
+export const TRIGRAM_SETTINGS = '-c pg_trgm.similarity_threshold=0.3 -c pg_trgm.word_similarity_threshold=0.5';
+
 export function createPool(url: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'continuum' });
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'continuum', options: TRIGRAM_SETTINGS });
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on('error', () => undefined);
   pool.on('connect', preparingStatements);
