@@ -216,8 +216,8 @@ async function main() {
     let replay: { statements: number; tps: number | null } | null = null;
     if (PGBENCH && (!ONLY.length || ONLY.some((w) => 'submit a concern'.includes(w)))) {
       const a = submitters[0]!;
-      const statements = await captureSubmitStatements(location.url, { cookie: a.cookie, 'x-csrf-token': a.csrf, accept: 'application/json' }, submitBody(a));
-      const scripts = await writeScripts(pgbenchScripts(statements));
+      const { statements, concernId } = await captureSubmitStatements(location.url, { cookie: a.cookie, 'x-csrf-token': a.csrf, accept: 'application/json' }, submitBody(a));
+      const scripts = await writeScripts(pgbenchScripts(statements, concernId));
       replay = { statements: statements.length, tps: await pgbenchTps(['-n', '-M', 'prepared', ...scripts.flatMap((f) => ['-f', f]), location.url], SERVICE_POOL) };
       await Promise.all(scripts.map((f) => rm(f, { force: true })));
     }
@@ -238,7 +238,7 @@ async function main() {
       say(`\nConcern submissions: ${submit.rps.toFixed(0)}/s = ${((submit.rps / tps) * 100).toFixed(0)}% of the pgbench -N baseline.`);
     }
     if (replay?.tps) {
-      say(`The ${replay.statements} statements of one submission, replayed by pgbench alone (${SERVICE_POOL} clients, as many as the service's pool): ${replay.tps.toFixed(0)} tps${tps ? ` = ${((replay.tps / tps) * 100).toFixed(0)}% of pgbench -N` : ''}${submit ? `; the service's submissions reach ${((submit.rps / replay.tps) * 100).toFixed(0)}% of that` : ''}.`);
+      say(`The ${replay.statements} statements of one submission written alone, replayed by pgbench (${SERVICE_POOL} clients, as many as the service's pool): ${replay.tps.toFixed(0)} tps${tps ? ` = ${((replay.tps / tps) * 100).toFixed(0)}% of pgbench -N` : ''}${submit ? `; the service, writing submissions that arrive together in one transaction, reaches ${((submit.rps / replay.tps) * 100).toFixed(0)}% of that` : ''}.`);
     }
   } finally {
     server?.kill('SIGTERM');

@@ -29,3 +29,16 @@ export async function recordEvent(db: Queryable, e: NewEvent): Promise<number> {
   );
   return rows[0]!.id;
 }
+
+/** Several events in one statement, for operations written in batches (recording concerns). */
+export async function recordEvents(db: Queryable, events: NewEvent[]): Promise<void> {
+  if (!events.length) return;
+  await db.query(
+    `INSERT INTO events (child_id, organisation_id, type, occurred_at, recorded_by, summary, detail, source_type, source_id, significant, restricted)
+     SELECT "childId", "organisationId", type, "occurredAt", "recordedBy", summary, coalesce(detail, '{}'), "sourceType", "sourceId",
+            coalesce(significant, false), coalesce(restricted, false)
+       FROM jsonb_to_recordset($1::jsonb) AS e("childId" uuid, "organisationId" uuid, type text, "occurredAt" timestamptz, "recordedBy" uuid,
+            summary text, detail jsonb, "sourceType" text, "sourceId" text, significant boolean, restricted boolean)`,
+    [JSON.stringify(events)],
+  );
+}

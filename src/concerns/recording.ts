@@ -1,17 +1,19 @@
 // Recording a concern: submit, view, amend, and the drafts kept on the way. Each operation runs in one
 // transaction that writes the change, its chronology event, its audit entry and any notifications.
-import { recordEvent } from '../chronology/events.ts';
+import { randomUUID } from 'node:crypto';
+import { recordEvent, recordEvents } from '../chronology/events.ts';
 import { canAmendConcern, canSeeChild, canSeeConcern, type Principal } from '../platform/access/policy.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
+import { GroupCommit, groupCommitPer } from '../platform/db/group-commit.ts';
 import { withTransaction, type Db, type Queryable } from '../platform/db/pool.ts';
 import { deleteDraft, loadDraft, saveDraft } from '../platform/drafts/drafts.ts';
-import { notify } from '../platform/notify/notify.ts';
+import { notifyEach, type Notice } from '../platform/notify/notify.ts';
 import { cinFactorsFor } from './categories.ts';
 import { AMENDABLE_FIELDS, formatReference, type AmendmentInput, type ConcernDraft, type ConcernInput } from './form.ts';
 import {
-  childNames, childOrganisationIds, concernRecordingContext, getConcern, insertAmendment, insertConcern, listAmendments,
+  childNames, childOrganisationIds, concernRecordingContexts, getConcern, insertAmendment, insertConcerns, listAmendments,
   listConcernDrafts, listRaisedBy, updateConcernField, userAndOrganisationNames,
-  type AmendmentRow, type ConcernRow,
+  type AmendmentRow, type ConcernRow, type RecordingContext,
 } from './store.ts';
 
 export interface Actor {
@@ -61,54 +63,80 @@ export async function isChildVisible(db: Queryable, principal: Principal, childI
 
 export interface SubmittedConcern { id: string; reference: number; referenceText: string }
 
+interface Submission { actor: Actor; input: ConcernInput; publicUrl: string; draftId?: string }
+
+/**
+ * Record a concern: the concern, its chronology event, its audit entry and the notices to the organisation's
+ * DSL and deputies, in one transaction. Submissions that arrive together are written together (group
+ * commit): one transaction and five statements for the lot, each answered once it is committed.
+ */
 export async function recordConcern(db: Db, actor: Actor, input: ConcernInput, opts: RecordingOptions & { draftId?: string }): Promise<SubmittedConcern> {
-  const p = actor.principal;
   if (!/^[0-9a-f-]{36}$/i.test(input.childId)) throw new ChildNotVisibleError();
+  const result = await submissions(db).add({ actor, input, publicUrl: opts.publicUrl, draftId: opts.draftId });
+  if (result instanceof Error) throw result;
+  return result;
+}
+
+const submissions = groupCommitPer((db: Db) => new GroupCommit<Submission, SubmittedConcern | ChildNotVisibleError>(
+  (batch) => writeSubmissions(db, batch), { maxWriting: 3, maxBatch: 100 },
+));
+
+async function writeSubmissions(db: Db, batch: Submission[]): Promise<(SubmittedConcern | ChildNotVisibleError)[]> {
   return withTransaction(db, async (tx) => {
-    const context = await concernRecordingContext(tx, input.childId, p.userId, p.organisationId);
-    if (!canSeeChild(p, context.childOrganisationIds)) throw new ChildNotVisibleError();
-    const names = { userName: context.userName, organisationName: context.organisationName };
-    const saved = await insertConcern(tx, {
-      childId: input.childId, organisationId: p.organisationId, raisedBy: p.userId, whatHappened: input.whatHappened,
+    const contexts = await concernRecordingContexts(tx, batch.map(({ actor: { principal: p }, input }) => (
+      { childId: input.childId, userId: p.userId, organisationId: p.organisationId })));
+    // The policy decides for each submission; one the submitter may not make is refused alone.
+    const allowed = batch.map((s, index) => ({ ...s, index, context: contexts[index]!, id: randomUUID() }))
+      .filter((s) => canSeeChild(s.actor.principal, s.context.childOrganisationIds));
+    const saved = allowed.length ? await insertConcerns(tx, allowed.map(({ id, actor: { principal: p }, input }) => ({
+      id, childId: input.childId, organisationId: p.organisationId, raisedBy: p.userId, whatHappened: input.whatHappened,
       childsWords: input.childsWords, occurredAt: input.occurredAt, occurredAtText: input.occurredAtText, location: input.location,
       present: input.present, injuries: input.injuries, categories: input.categories, immediateDanger: input.immediateDanger,
       called999: input.called999, toldDslInPerson: input.toldDslInPerson,
-    });
-    const ref = formatReference(saved.reference);
-    await recordEvent(tx, {
-      childId: input.childId, organisationId: p.organisationId, type: 'concern',
-      occurredAt: input.occurredAt ?? saved.submittedAt, recordedBy: p.userId,
-      summary: `Concern raised by ${names.userName} (${names.organisationName})`,
-      detail: { concernId: saved.id, reference: ref, categories: input.categories, cinFactors: cinFactorsFor(input.categories), immediateDanger: input.immediateDanger },
-      sourceType: 'concern', sourceId: saved.id, significant: input.immediateDanger,
-    });
-    await recordAudit(tx, actor.audit, {
-      action: 'concern.create', recordType: 'concern', recordId: saved.id,
-      details: { childId: input.childId, reference: ref, immediateDanger: input.immediateDanger, categories: input.categories.length },
-    });
-    const leads = context.safeguardingLeads.filter((id) => id !== p.userId);
-    const link = `/concerns/${saved.id}`;
-    const url = `${opts.publicUrl.replace(/\/+$/, '')}${link}`;
-    const danger = input.immediateDanger;
-    await notify(tx, leads, {
-      kind: 'concern.new',
-      text: `New concern ${ref} raised by ${names.userName}${danger ? ' — the child was reported to be in immediate danger' : ''}`,
-      link,
-      email: {
-        subject: `${danger ? 'URGENT: ' : ''}New safeguarding concern ${ref} at ${names.organisationName}`,
-        body: [
-          `New safeguarding concern ${ref} at ${names.organisationName}.`,
-          ...(danger ? ['The person who raised it reported that the child is in immediate danger.'] : []),
-          'Sign in to Continuum to read it:',
-          url,
-          '',
-          'This email contains no details of the concern. Do not reply to it.',
-        ].join('\n'),
-      },
-    });
-    if (opts.draftId) await deleteDraft(tx, p.userId, draftKey(opts.draftId));
-    return { id: saved.id, reference: saved.reference, referenceText: ref };
+    }))) : new Map<string, { reference: number; submittedAt: Date }>();
+    const written = allowed.map((s) => ({ ...s, ...saved.get(s.id)!, ref: formatReference(saved.get(s.id)!.reference) }));
+    await recordEvents(tx, written.map(({ id, ref, submittedAt, actor: { principal: p }, input, context }) => ({
+      childId: input.childId, organisationId: p.organisationId, type: 'concern' as const,
+      occurredAt: input.occurredAt ?? submittedAt, recordedBy: p.userId,
+      summary: `Concern raised by ${context.userName} (${context.organisationName})`,
+      detail: { concernId: id, reference: ref, categories: input.categories, cinFactors: cinFactorsFor(input.categories), immediateDanger: input.immediateDanger },
+      sourceType: 'concern', sourceId: id, significant: input.immediateDanger,
+    })));
+    for (const { id, ref, actor, input } of written) {
+      await recordAudit(tx, actor.audit, {
+        action: 'concern.create', recordType: 'concern', recordId: id,
+        details: { childId: input.childId, reference: ref, immediateDanger: input.immediateDanger, categories: input.categories.length },
+      });
+    }
+    await notifyEach(tx, written.map((s) => ({ userIds: s.context.safeguardingLeads.filter((lead) => lead !== s.actor.principal.userId), notice: newConcernNotice(s) })));
+    for (const s of written) if (s.draftId) await deleteDraft(tx, s.actor.principal.userId, draftKey(s.draftId));
+    const results: (SubmittedConcern | ChildNotVisibleError)[] = batch.map(() => new ChildNotVisibleError());
+    for (const w of written) results[w.index] = { id: w.id, reference: w.reference, referenceText: w.ref };
+    return results;
   });
+}
+
+function newConcernNotice(s: { id: string; ref: string; publicUrl: string; input: ConcernInput; context: RecordingContext }): Notice {
+  const { ref, context: names } = s;
+  const link = `/concerns/${s.id}`;
+  const url = `${s.publicUrl.replace(/\/+$/, '')}${link}`;
+  const danger = s.input.immediateDanger;
+  return {
+    kind: 'concern.new',
+    text: `New concern ${ref} raised by ${names.userName}${danger ? ' — the child was reported to be in immediate danger' : ''}`,
+    link,
+    email: {
+      subject: `${danger ? 'URGENT: ' : ''}New safeguarding concern ${ref} at ${names.organisationName}`,
+      body: [
+        `New safeguarding concern ${ref} at ${names.organisationName}.`,
+        ...(danger ? ['The person who raised it reported that the child is in immediate danger.'] : []),
+        'Sign in to Continuum to read it:',
+        url,
+        '',
+        'This email contains no details of the concern. Do not reply to it.',
+      ].join('\n'),
+    },
+  };
 }
 
 export interface ConcernView { concern: ConcernRow; amendments: AmendmentRow[]; canAmend: boolean }

@@ -70,17 +70,25 @@ export interface NewConcernRow {
   toldDslInPerson: boolean;
 }
 
-/** A new concern; the organisation raising it comes to know the child (child_organisations) in the same statement. */
-export async function insertConcern(db: Queryable, c: NewConcernRow): Promise<{ id: string; reference: number; submittedAt: Date }> {
+/**
+ * New concerns, several in one statement (see recordConcern's group commit), each with the id the caller
+ * chose; the organisations raising them come to know the children (child_organisations) in the same statement.
+ */
+export async function insertConcerns(db: Queryable, concerns: (NewConcernRow & { id: string })[]): Promise<Map<string, { reference: number; submittedAt: Date }>> {
   const { rows } = await db.query<{ id: string; reference: number; submitted_at: Date }>(
-    `WITH known AS (INSERT INTO child_organisations (child_id, organisation_id) VALUES ($1, $2) ON CONFLICT DO NOTHING)
-     INSERT INTO concerns (child_id, organisation_id, raised_by, what_happened, childs_words, occurred_at, occurred_at_text,
+    `WITH x AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "childId" uuid, "organisationId" uuid, "raisedBy" uuid,
+         "whatHappened" text, "childsWords" text, "occurredAt" timestamptz, "occurredAtText" text, location text, present text,
+         injuries text, categories text[], "immediateDanger" boolean, "called999" boolean, "toldDslInPerson" boolean)),
+     known AS (INSERT INTO child_organisations (child_id, organisation_id) SELECT DISTINCT "childId", "organisationId" FROM x ON CONFLICT DO NOTHING)
+     INSERT INTO concerns (id, child_id, organisation_id, raised_by, what_happened, childs_words, occurred_at, occurred_at_text,
                            location, present, injuries, categories, immediate_danger, called_999, told_dsl_in_person)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id, reference, submitted_at`,
-    [c.childId, c.organisationId, c.raisedBy, c.whatHappened, c.childsWords, c.occurredAt, c.occurredAtText, c.location, c.present,
-      c.injuries, c.categories, c.immediateDanger, c.called999, c.toldDslInPerson],
+     SELECT id, "childId", "organisationId", "raisedBy", "whatHappened", "childsWords", "occurredAt", "occurredAtText", location, present,
+            injuries, categories, "immediateDanger", "called999", "toldDslInPerson" FROM x
+     RETURNING id, reference, submitted_at`,
+    [JSON.stringify(concerns)],
   );
-  return { id: rows[0]!.id, reference: Number(rows[0]!.reference), submittedAt: rows[0]!.submitted_at };
+  return new Map(rows.map((r) => [r.id, { reference: Number(r.reference), submittedAt: r.submitted_at }]));
 }
 
 /** Column names come from a fixed list (AMENDABLE_FIELDS), never from input. */
@@ -128,23 +136,28 @@ export async function listRaisedBy(db: Queryable, userId: string, organisationId
   return rows.map((r) => ({ id: r.id, reference: Number(r.reference), childName: r.child_name, submittedAt: r.submitted_at, status: r.status, immediateDanger: r.immediate_danger }));
 }
 
+export interface RecordingContext { childOrganisationIds: string[]; userName: string; organisationName: string; safeguardingLeads: string[] }
+
 /**
- * What recording a concern needs to know, in one query: the organisations that know the child (for the
- * policy), the names used in the chronology and the notice, and the organisation's safeguarding leads.
+ * What recording each concern needs to know, in one query for a batch: the organisations that know the
+ * child (for the policy), the names used in the chronology and the notice, and the organisation's safeguarding leads.
  */
-export async function concernRecordingContext(db: Queryable, childId: string, userId: string, organisationId: string): Promise<{
-  childOrganisationIds: string[]; userName: string; organisationName: string; safeguardingLeads: string[];
-}> {
+export async function concernRecordingContexts(
+  db: Queryable, items: { childId: string; userId: string; organisationId: string }[],
+): Promise<RecordingContext[]> {
   const { rows } = await db.query<{ child_organisation_ids: string[]; user_name: string | null; organisation_name: string | null; leads: string[] }>(
-    `SELECT coalesce((SELECT array_agg(organisation_id) FROM child_organisations WHERE child_id = $1), '{}') AS child_organisation_ids,
-            (SELECT name FROM users WHERE id = $2) AS user_name,
-            (SELECT name FROM organisations WHERE id = $3) AS organisation_name,
+    `SELECT coalesce((SELECT array_agg(organisation_id) FROM child_organisations WHERE child_id = i.child_id), '{}') AS child_organisation_ids,
+            (SELECT name FROM users WHERE id = i.user_id) AS user_name,
+            (SELECT name FROM organisations WHERE id = i.organisation_id) AS organisation_name,
             coalesce((SELECT array_agg(id ORDER BY role, name) FROM users
-                       WHERE organisation_id = $3 AND active AND role IN ('dsl', 'deputy_dsl')), '{}') AS leads`,
-    [childId, userId, organisationId],
+                       WHERE organisation_id = i.organisation_id AND active AND role IN ('dsl', 'deputy_dsl')), '{}') AS leads
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) WITH ORDINALITY AS i(child_id, user_id, organisation_id, n)
+      ORDER BY i.n`,
+    [items.map((i) => i.childId), items.map((i) => i.userId), items.map((i) => i.organisationId)],
   );
-  const r = rows[0]!;
-  return { childOrganisationIds: r.child_organisation_ids, userName: r.user_name ?? 'Unknown', organisationName: r.organisation_name ?? 'Unknown', safeguardingLeads: r.leads };
+  return rows.map((r) => ({
+    childOrganisationIds: r.child_organisation_ids, userName: r.user_name ?? 'Unknown', organisationName: r.organisation_name ?? 'Unknown', safeguardingLeads: r.leads,
+  }));
 }
 
 export async function childOrganisationIds(db: Queryable, childId: string): Promise<string[]> {

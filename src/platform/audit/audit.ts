@@ -1,6 +1,7 @@
 // The audit log: who read or changed what, when and from where. Each entry joins one of several hash
 // chains; altering or deleting any entry breaks its chain, which `continuum audit verify` detects.
 import { createHash } from 'node:crypto';
+import { GroupCommit, groupCommitPer } from '../db/group-commit.ts';
 import { afterRead, beforeCommit, transactionScope, withTransaction, type Db, type Queryable, type Tx } from '../db/pool.ts';
 
 const GENESIS_HASH = '0'.repeat(64);
@@ -85,7 +86,7 @@ const PENDING = Symbol('audit entries waiting for commit');
  * Record an entry inside the caller's transaction, so the entry exists exactly when the action does.
  * Within withTransaction the entries are appended just before COMMIT, so the chain's head is locked only
  * for the last moments of the transaction rather than for all of it. Within withReadScope they join the
- * next batch of read entries (see ReadAuditBatcher), written before the read is answered.
+ * next batch of read entries (see readAuditBatcher), written before the read is answered.
  */
 export async function recordAudit(tx: Tx, ctx: AuditContext, event: AuditEvent): Promise<void> {
   const entry: PendingEntry = { ctx, event, at: new Date().toISOString() };
@@ -96,7 +97,7 @@ export async function recordAudit(tx: Tx, ctx: AuditContext, event: AuditEvent):
     pending = [];
     scope.state.set(PENDING, pending);
     if (!beforeCommit(tx, flushPending)) {
-      afterRead(tx, (db) => readAuditBatcher(db).append(pending!));
+      afterRead(tx, (db) => (pending!.length ? readAuditBatcher(db).add(pending!) : Promise.resolve()));
     }
   }
   pending.push(entry);
@@ -109,59 +110,18 @@ async function flushPending(tx: Tx): Promise<void> {
   if (pending?.length) await appendEntries(tx, pending);
 }
 
-interface QueuedEntries { entries: PendingEntry[]; done: () => void; failed: (error: unknown) => void }
-
 /**
- * Group commit for the entries of reads: while a batch is being written, the entries of reads that finish
- * meanwhile wait and then go together in one transaction. One read alone is written at once; fifty at a
- * time cost a few transactions instead of fifty. Each read waits for its own batch to commit.
+ * Group commit for the entries of reads (see GroupCommit): while a batch is being written, the entries of
+ * reads that finish meanwhile wait and then go together in one transaction. Each read waits for its own
+ * batch to commit, and one read's bad entry fails only that read.
  */
-class ReadAuditBatcher {
-  private queue: QueuedEntries[] = [];
-  private writing = 0;
-  constructor(private readonly db: Db, private readonly maxWriting = 2, private readonly maxBatch = 500) {}
-
-  append(entries: PendingEntry[]): Promise<void> {
-    if (!entries.length) return Promise.resolve();
-    return new Promise<void>((done, failed) => {
-      this.queue.push({ entries, done, failed });
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    while (this.writing < this.maxWriting && this.queue.length) {
-      const batch: QueuedEntries[] = [];
-      let size = 0;
-      while (this.queue.length && (size === 0 || size + this.queue[0]!.entries.length <= this.maxBatch)) {
-        const next = this.queue.shift()!;
-        batch.push(next);
-        size += next.entries.length;
-      }
-      this.writing += 1;
-      withTransaction(this.db, (tx) => appendEntries(tx, batch.flatMap((b) => b.entries)))
-        .then(() => { for (const b of batch) b.done(); }, async (error: unknown) => {
-          if (batch.length === 1) return batch[0]!.failed(error);
-          // One read's bad entry must not fail the others: each is tried again on its own.
-          await Promise.all(batch.map((b) => withTransaction(this.db, (tx) => appendEntries(tx, b.entries)).then(b.done, b.failed)));
-        })
-        .finally(() => {
-          this.writing -= 1;
-          this.pump();
-        });
-    }
-  }
-}
-
-const batchers = new WeakMap<Db, ReadAuditBatcher>();
-function readAuditBatcher(db: Db): ReadAuditBatcher {
-  let batcher = batchers.get(db);
-  if (!batcher) {
-    batcher = new ReadAuditBatcher(db);
-    batchers.set(db, batcher);
-  }
-  return batcher;
-}
+const readAuditBatcher = groupCommitPer((db: Db) => new GroupCommit<PendingEntry[], void>(
+  async (batches) => {
+    await withTransaction(db, (tx) => appendEntries(tx, batches.flat()));
+    return batches.map(() => undefined);
+  },
+  { maxWriting: 2, maxBatch: 500, size: (entries) => entries.length },
+));
 
 /**
  * The hashed body of an entry — canonical([shard, seq, at, …]) — as the text before and after the sequence

@@ -13,18 +13,27 @@ export interface Notice {
 }
 
 export async function notify(tx: Queryable, userIds: readonly string[], n: Notice): Promise<number> {
-  if (userIds.length === 0) return 0;
-  const ids = [...new Set(userIds)];
-  // One statement for the notice and its email: these are written inside busy transactions (a new concern).
+  return notifyEach(tx, [{ userIds, notice: n }]);
+}
+
+/** Several notices, each to its own recipients, in one statement (for operations written in batches). */
+export async function notifyEach(tx: Queryable, notices: { userIds: readonly string[]; notice: Notice }[]): Promise<number> {
+  const rows = notices.flatMap(({ userIds, notice: n }) => [...new Set(userIds)].map((userId) => ({
+    userId, kind: n.kind, text: n.text, link: n.link, subject: n.email?.subject ?? null, body: n.email?.body ?? null,
+  })));
+  if (rows.length === 0) return 0;
+  // One statement for the notices and their emails: these are written inside busy transactions (a new concern).
   // PostgreSQL runs every data-changing WITH part once, whether or not the final SELECT reads it.
-  const { rows } = await tx.query<{ n: number }>(
-    `WITH recipients AS (SELECT u.id, u.email FROM users u WHERE u.id = ANY($1::uuid[]) AND u.active),
-          noticed AS (INSERT INTO notifications (user_id, kind, text, link) SELECT id, $2, $3, $4 FROM recipients RETURNING 1),
-          emailed AS (INSERT INTO email_outbox (to_address, subject, body) SELECT email, $5, $6 FROM recipients WHERE $7 RETURNING 1)
+  const { rows: counted } = await tx.query<{ n: number }>(
+    `WITH recipients AS (
+            SELECT x.*, u.email FROM jsonb_to_recordset($1::jsonb) AS x("userId" uuid, kind text, text text, link text, subject text, body text)
+              JOIN users u ON u.id = x."userId" AND u.active),
+          noticed AS (INSERT INTO notifications (user_id, kind, text, link) SELECT "userId", kind, text, link FROM recipients RETURNING 1),
+          emailed AS (INSERT INTO email_outbox (to_address, subject, body) SELECT email, subject, body FROM recipients WHERE subject IS NOT NULL RETURNING 1)
      SELECT count(*)::int AS n FROM noticed`,
-    [ids, n.kind, n.text, n.link, n.email?.subject ?? '', n.email?.body ?? '', !!n.email],
+    [JSON.stringify(rows)],
   );
-  return rows[0]?.n ?? 0;
+  return counted[0]?.n ?? 0;
 }
 
 export interface NotificationRow {
