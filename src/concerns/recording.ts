@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { recordEvent, recordEvents } from '../chronology/events.ts';
 import { canAmendConcern, canSeeChild, canSeeConcern, type Principal } from '../platform/access/policy.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
-import { GroupCommit, groupCommitPer } from '../platform/db/group-commit.ts';
+import { Batcher, batcherPer } from '../platform/db/batch.ts';
 import { withTransaction, type Db, type Queryable } from '../platform/db/pool.ts';
 import { deleteDraft, loadDraft, saveDraft } from '../platform/drafts/drafts.ts';
 import { notifyEach, type Notice } from '../platform/notify/notify.ts';
@@ -77,7 +77,7 @@ export async function recordConcern(db: Db, actor: Actor, input: ConcernInput, o
   return result;
 }
 
-const submissions = groupCommitPer((db: Db) => new GroupCommit<Submission, SubmittedConcern | ChildNotVisibleError>(
+const submissions = batcherPer((db: Db) => new Batcher<Submission, SubmittedConcern | ChildNotVisibleError>(
   (batch) => writeSubmissions(db, batch), { maxWriting: 3, maxBatch: 100 },
 ));
 
@@ -110,9 +110,8 @@ async function writeSubmissions(db: Db, batch: Submission[]): Promise<(Submitted
     }
     await notifyEach(tx, written.map((s) => ({ userIds: s.context.safeguardingLeads.filter((lead) => lead !== s.actor.principal.userId), notice: newConcernNotice(s) })));
     for (const s of written) if (s.draftId) await deleteDraft(tx, s.actor.principal.userId, draftKey(s.draftId));
-    const results: (SubmittedConcern | ChildNotVisibleError)[] = batch.map(() => new ChildNotVisibleError());
-    for (const w of written) results[w.index] = { id: w.id, reference: w.reference, referenceText: w.ref };
-    return results;
+    const results = new Map(written.map((w) => [w.index, { id: w.id, reference: w.reference, referenceText: w.ref }]));
+    return batch.map((_, i) => results.get(i) ?? new ChildNotVisibleError());
   });
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { currentTotp } from '../../src/platform/auth/credentials.ts';
+import { createSession, hashToken, loadSession } from '../../src/platform/auth/sessions.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { createOrganisation, createUser, TEST_PASSWORD } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
@@ -206,6 +207,23 @@ describe('sessions', () => {
     assert.equal(res.json().idleSeconds, t.config.sessionIdleMinutes * 60);
     const { rows } = await t.db.query("SELECT idle_expires_at > now() + interval '20 minutes' AS extended FROM sessions WHERE user_id = $1", [user.id]);
     assert.equal(rows[0].extended, true);
+  });
+
+  test('session checks that arrive together are answered each for its own session, a revoked one refused', async () => {
+    const users = await Promise.all(Array.from({ length: 4 }, () => createUser(t.db, 'practitioner')));
+    const tokens = await Promise.all(users.map((u) => createSession(t.db, u.id, { ip: null, idleMinutes: 30, secondFactorDone: false })));
+    await t.db.query("UPDATE sessions SET revoked_at = now() WHERE id = $1", [hashToken(tokens[2]!)]);
+    await t.db.query("UPDATE sessions SET idle_expires_at = now() + interval '1 minute' WHERE id = ANY($1)", [[hashToken(tokens[1]!), hashToken(tokens[3]!)]]);
+    // The first check goes alone; the rest wait for it and go together, the same session asked twice among them.
+    const asked = [0, 1, 2, 3, 1].map((i) => loadSession(t.db, tokens[i]!, 30, i === 3));
+    const answers = await Promise.all(asked);
+    assert.deepEqual(answers.map((a) => a?.userId ?? null), [users[0]!.id, users[1]!.id, null, users[3]!.id, users[1]!.id]);
+    assert.notEqual(answers[1], answers[4], 'each request has its own session object');
+    // Only the check that asked to touch its session moved that session's deadline.
+    const { rows } = await t.db.query(
+      "SELECT id, idle_expires_at > now() + interval '20 minutes' AS extended FROM sessions WHERE id = ANY($1)", [[hashToken(tokens[3]!), hashToken(tokens[1]!)]]);
+    assert.deepEqual(Object.fromEntries(rows.map((r) => [r.id, r.extended])), { [hashToken(tokens[3]!)]: true, [hashToken(tokens[1]!)]: false });
+    assert.ok(answers[3]!.idleExpiresAt.getTime() > Date.now() + 20 * 60_000);
   });
 
   test('sessions survive a restart of the service', async () => {

@@ -1,7 +1,7 @@
 // The audit log: who read or changed what, when and from where. Each entry joins one of several hash
 // chains; altering or deleting any entry breaks its chain, which `continuum audit verify` detects.
 import { createHash } from 'node:crypto';
-import { GroupCommit, groupCommitPer } from '../db/group-commit.ts';
+import { Batcher, batcherPer } from '../db/batch.ts';
 import { afterRead, beforeCommit, transactionScope, withTransaction, type Db, type Queryable, type Tx } from '../db/pool.ts';
 
 const GENESIS_HASH = '0'.repeat(64);
@@ -111,11 +111,11 @@ async function flushPending(tx: Tx): Promise<void> {
 }
 
 /**
- * Group commit for the entries of reads (see GroupCommit): while a batch is being written, the entries of
+ * Group commit for the entries of reads (see platform/db/batch.ts): while a batch is being written, the entries of
  * reads that finish meanwhile wait and then go together in one transaction. Each read waits for its own
  * batch to commit, and one read's bad entry fails only that read.
  */
-const readAuditBatcher = groupCommitPer((db: Db) => new GroupCommit<PendingEntry[], void>(
+const readAuditBatcher = batcherPer((db: Db) => new Batcher<PendingEntry[], void>(
   async (batches) => {
     await withTransaction(db, (tx) => appendEntries(tx, batches.flat()));
     return batches.map(() => undefined);

@@ -1,6 +1,7 @@
 // Sessions live in PostgreSQL so they survive restarts, are shared by every instance and can be revoked.
 // The cookie holds a random token; the table holds only its SHA-256.
 import { createHash, randomBytes } from 'node:crypto';
+import { Batcher, batcherPer } from '../db/batch.ts';
 import type { Queryable } from '../db/pool.ts';
 import type { Role } from '../access/roles.ts';
 
@@ -63,26 +64,44 @@ function toSessionUser(r: Record<string, unknown>): SessionUser {
   };
 }
 
+interface SessionCheck { tokenHash: string; idleMinutes: number; touch: boolean }
+
 /**
- * Load a live session and, when `touch` is set, push its inactivity deadline back (one round trip).
+ * Load a live session and, when `touch` is set, push its inactivity deadline back.
  * The deadline only moves when it would move by more than half a minute, so a burst of requests does
  * not write (and wait for a commit to disk) on every one of them.
  * Returns null for an unknown, revoked or expired session, or a deactivated user.
+ * Every request starts here, so checks that arrive together go to PostgreSQL as one statement (see
+ * platform/db/batch.ts): one round trip for the lot instead of one each, and each is answered from that statement.
  */
 export async function loadSession(db: Queryable, token: string, idleMinutes: number, touch: boolean): Promise<SessionUser | null> {
+  return sessionChecks(db).add({ tokenHash: hashToken(token), idleMinutes, touch });
+}
+
+const sessionChecks = batcherPer((db: Queryable) => new Batcher<SessionCheck, SessionUser | null>(
+  (checks) => loadSessions(db, checks), { maxWriting: 2, maxBatch: 200 },
+));
+
+async function loadSessions(db: Queryable, checks: SessionCheck[]): Promise<(SessionUser | null)[]> {
   const sql = `
-    WITH live AS (
-      SELECT * FROM sessions
-       WHERE id = $1 AND $2::int > 0 AND revoked_at IS NULL AND idle_expires_at > now() AND absolute_expires_at > now()),
+    WITH asked AS (
+      SELECT DISTINCT ON (id) id, idle, touch FROM unnest($1::text[], $2::int[], $3::bool[]) AS a(id, idle, touch)
+       ORDER BY id, touch DESC),
+    live AS (
+      SELECT s.*, a.idle, a.touch FROM sessions s JOIN asked a ON a.id = s.id
+       WHERE a.idle > 0 AND s.revoked_at IS NULL AND s.idle_expires_at > now() AND s.absolute_expires_at > now()),
     touched AS (
-      UPDATE sessions SET last_seen_at = now(), idle_expires_at = now() + make_interval(mins => $2)
-       WHERE $3 AND id = (SELECT id FROM live)
-         AND idle_expires_at < now() + make_interval(mins => $2) - interval '30 seconds'
-       RETURNING idle_expires_at)
-    SELECT ${SESSION_COLUMNS.replace('s.idle_expires_at', 'coalesce((SELECT idle_expires_at FROM touched), s.idle_expires_at) AS idle_expires_at')}
-      FROM live s JOIN users u ON u.id = s.user_id AND u.active JOIN organisations o ON o.id = u.organisation_id`;
-  const { rows } = await db.query(sql, [hashToken(token), idleMinutes, touch]);
-  return rows[0] ? toSessionUser(rows[0]) : null;
+      UPDATE sessions s SET last_seen_at = now(), idle_expires_at = now() + make_interval(mins => l.idle)
+        FROM live l
+       WHERE s.id = l.id AND l.touch AND s.idle_expires_at < now() + make_interval(mins => l.idle) - interval '30 seconds'
+       RETURNING s.id, s.idle_expires_at)
+    SELECT ${SESSION_COLUMNS.replace('s.idle_expires_at', 'coalesce(t.idle_expires_at, s.idle_expires_at) AS idle_expires_at')}
+      FROM live s LEFT JOIN touched t ON t.id = s.id
+      JOIN users u ON u.id = s.user_id AND u.active JOIN organisations o ON o.id = u.organisation_id`;
+  const { rows } = await db.query(sql, [checks.map((c) => c.tokenHash), checks.map((c) => c.idleMinutes), checks.map((c) => c.touch)]);
+  const found = new Map(rows.map((r) => [r.session_id as string, toSessionUser(r)]));
+  // Each check gets its own copy: requests on one session must not share an object.
+  return checks.map((c) => { const u = found.get(c.tokenHash); return u ? { ...u } : null; });
 }
 
 /** The user of a session that timed out through inactivity (not one that was revoked), to keep their unsent work. */

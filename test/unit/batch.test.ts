@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GroupCommit } from '../../src/platform/db/group-commit.ts';
+import { Batcher } from '../../src/platform/db/batch.ts';
 
 /** A writer whose batches finish only when the test lets them. */
 function controlledWriter(fail: (item: number) => boolean = () => false) {
@@ -24,7 +24,7 @@ function controlledWriter(fail: (item: number) => boolean = () => false) {
 describe('group commit', () => {
   test('a lone item is written at once; items arriving meanwhile wait and go together, each answered in order', async () => {
     const w = controlledWriter();
-    const g = new GroupCommit(w.write, { maxWriting: 1, maxBatch: 10 });
+    const g = new Batcher(w.write, { maxWriting: 1, maxBatch: 10 });
     const answers = [1, 2, 3, 4].map((i) => g.add(i));
     assert.deepEqual(w.batches, [[1]]);
     await w.finishAll();
@@ -34,7 +34,7 @@ describe('group commit', () => {
 
   test('batches hold at most maxBatch, counted by size, and up to maxWriting are written at once', async () => {
     const w = controlledWriter();
-    const g = new GroupCommit(w.write, { maxWriting: 2, maxBatch: 4, size: (i) => (i === 5 ? 3 : 1) });
+    const g = new Batcher(w.write, { maxWriting: 2, maxBatch: 4, size: (i) => (i === 5 ? 3 : 1) });
     const answers = [1, 2, 3, 4, 5, 6, 7].map((i) => g.add(i));
     assert.deepEqual(w.batches, [[1], [2]]);
     await w.finishAll();
@@ -44,7 +44,7 @@ describe('group commit', () => {
 
   test('when a batch fails, each of its items is written alone, so only the bad one fails', async () => {
     const w = controlledWriter((i) => i === 3);
-    const g = new GroupCommit(w.write, { maxWriting: 1, maxBatch: 10 });
+    const g = new Batcher(w.write, { maxWriting: 1, maxBatch: 10 });
     const answers = Promise.allSettled([1, 2, 3, 4].map((i) => g.add(i)));
     await w.finishAll();
     const settled = await answers;

@@ -1,11 +1,11 @@
-// Group commit: work that arrives while earlier work is being written waits, then goes to PostgreSQL
-// together as one transaction, so fifty concurrent writers cost a few transactions and a few statements
-// instead of fifty of each. Used for the audit entries of reads and for recording concerns.
+// Batching for hot paths: work that arrives while earlier work of its kind is with PostgreSQL waits, then
+// goes together — one transaction (group commit) or one statement — so fifty concurrent requests cost a few
+// round trips instead of fifty. Used for session checks, the audit entries of reads and recording concerns.
 
 interface Waiting<I, O> { item: I; done: (result: O) => void; failed: (error: unknown) => void }
 
-export interface GroupCommitOptions<I> {
-  /** batches written at once, each on its own connection */
+export interface BatcherOptions<I> {
+  /** batches in flight at once, each on its own connection */
   maxWriting: number;
   /** the most a batch may hold, counted by `size` */
   maxBatch: number;
@@ -14,16 +14,16 @@ export interface GroupCommitOptions<I> {
 }
 
 /**
- * `write` receives a batch and answers each item in order, in one transaction. An item arriving when a
- * writer is free is written at once, alone: batching costs a lone writer nothing. When a batch of several
- * fails, each of its items is written again on its own, so one bad item fails only itself.
+ * `write` receives a batch and answers each item in order (for writes, in one transaction). An item arriving
+ * when a slot is free goes at once, alone: batching costs a lone request nothing. When a batch of several
+ * fails, each of its items is tried again on its own, so one bad item fails only itself.
  */
-export class GroupCommit<I, O> {
+export class Batcher<I, O> {
   private queue: Waiting<I, O>[] = [];
   private writing = 0;
   private readonly size: (item: I) => number;
 
-  constructor(private readonly write: (items: I[]) => Promise<O[]>, private readonly opts: GroupCommitOptions<I>) {
+  constructor(private readonly write: (items: I[]) => Promise<O[]>, private readonly opts: BatcherOptions<I>) {
     this.size = opts.size ?? (() => 1);
   }
 
@@ -62,9 +62,9 @@ export class GroupCommit<I, O> {
   }
 }
 
-/** One GroupCommit per pool and purpose, made on first use. */
-export function groupCommitPer<K extends object, I, O>(make: (key: K) => GroupCommit<I, O>): (key: K) => GroupCommit<I, O> {
-  const made = new WeakMap<K, GroupCommit<I, O>>();
+/** One Batcher per pool and purpose, made on first use. */
+export function batcherPer<K extends object, I, O>(make: (key: K) => Batcher<I, O>): (key: K) => Batcher<I, O> {
+  const made = new WeakMap<K, Batcher<I, O>>();
   return (key) => {
     let g = made.get(key);
     if (!g) {
