@@ -351,10 +351,11 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
        JOIN child_organisations co ON co.child_id = x.child_id AND co.organisation_id = $1
        JOIN children c ON c.id = x.child_id
        LEFT JOIN LATERAL (
+         -- The child's names as the organisation's search index keeps them, phonetic codes worked out already.
          SELECT max(greatest(similarity(cn.full_name, ${nameParam}), word_similarity(${nameParam}, cn.full_name)))::float8 AS sim,
-                bool_or(dmetaphone(cn.first_name) = ANY(${codesParam})) AS first_ph,
-                bool_or(dmetaphone(cn.last_name) = ANY(${codesParam})) AS last_ph
-           FROM child_names cn WHERE cn.child_id = c.id) n ON true
+                bool_or(cn.first_phonetic = ANY(${codesParam})) AS first_ph,
+                bool_or(cn.last_phonetic = ANY(${codesParam})) AS last_ph
+           FROM child_name_search cn WHERE cn.child_id = c.id AND cn.organisation_id = $1) n ON true
        LEFT JOIN LATERAL (
          SELECT array_agg(ca.postcode_key) FILTER (WHERE ca.postcode_key <> '') AS keys,
                 (array_agg(ca.postcode ORDER BY (ca.to_date IS NULL) DESC, ca.from_date DESC NULLS LAST, ca.id DESC))[1] AS current
