@@ -226,6 +226,29 @@ describe('sessions', () => {
     assert.ok(answers[3]!.idleExpiresAt.getTime() > Date.now() + 20 * 60_000);
   });
 
+  test('a session row held by another transaction does not hold up session checks, its own included', async () => {
+    const [a, b] = await Promise.all([createUser(t.db, 'practitioner'), createUser(t.db, 'practitioner')]);
+    const [ta, tb] = await Promise.all([a, b].map((u) => createSession(t.db, u.id, { ip: null, idleMinutes: 30, secondFactorDone: false })));
+    await t.db.query("UPDATE sessions SET idle_expires_at = now() + interval '1 minute' WHERE id = ANY($1)", [[hashToken(ta!), hashToken(tb!)]]);
+    const holder = await t.db.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM sessions WHERE id = $1 FOR UPDATE', [hashToken(ta!)]);
+      const checks = Promise.all([loadSession(t.db, ta!, 30, true), loadSession(t.db, tb!, 30, true), loadSession(t.db, ta!, 30, true)]);
+      const stuck = new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), 3000).unref());
+      const answers = await Promise.race([checks, stuck]);
+      assert.notEqual(answers, 'stuck', 'the checks waited for the held row');
+      assert.deepEqual((answers as Awaited<typeof checks>).map((s) => s?.userId), [a.id, b.id, a.id]);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    // The held session was not touched; the other was.
+    const { rows } = await t.db.query(
+      "SELECT id, idle_expires_at > now() + interval '20 minutes' AS extended FROM sessions WHERE id = ANY($1)", [[hashToken(ta!), hashToken(tb!)]]);
+    assert.deepEqual(Object.fromEntries(rows.map((r) => [r.id, r.extended])), { [hashToken(ta!)]: false, [hashToken(tb!)]: true });
+  });
+
   test('sessions survive a restart of the service', async () => {
     const { organisationId } = await createOrganisation(t.db);
     const user = await createUser(t.db, 'practitioner', { organisationId });

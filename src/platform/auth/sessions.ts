@@ -90,10 +90,16 @@ async function loadSessions(db: Queryable, checks: SessionCheck[]): Promise<(Ses
     live AS (
       SELECT s.*, a.idle, a.touch FROM sessions s JOIN asked a ON a.id = s.id
        WHERE a.idle > 0 AND s.revoked_at IS NULL AND s.idle_expires_at > now() AND s.absolute_expires_at > now()),
+    due AS (
+      -- A session whose row another transaction holds (a sign-out, say) is not touched this time, so one
+      -- locked row never holds up the checks of every request batched with it.
+      SELECT s.id FROM sessions s JOIN live l ON l.id = s.id
+       WHERE l.touch AND s.idle_expires_at < now() + make_interval(mins => l.idle) - interval '30 seconds'
+       FOR UPDATE OF s SKIP LOCKED),
     touched AS (
       UPDATE sessions s SET last_seen_at = now(), idle_expires_at = now() + make_interval(mins => l.idle)
         FROM live l
-       WHERE s.id = l.id AND l.touch AND s.idle_expires_at < now() + make_interval(mins => l.idle) - interval '30 seconds'
+       WHERE s.id = l.id AND s.id IN (SELECT id FROM due)
        RETURNING s.id, s.idle_expires_at)
     SELECT ${SESSION_COLUMNS.replace('s.idle_expires_at', 'coalesce(t.idle_expires_at, s.idle_expires_at) AS idle_expires_at')}
       FROM live s LEFT JOIN touched t ON t.id = s.id
