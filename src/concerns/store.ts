@@ -151,9 +151,11 @@ export async function concernRecordingContexts(
             (SELECT name FROM organisations WHERE id = i.organisation_id) AS organisation_name,
             coalesce((SELECT array_agg(id ORDER BY role, name) FROM users
                        WHERE organisation_id = i.organisation_id AND active AND role IN ('dsl', 'deputy_dsl')), '{}') AS leads
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) WITH ORDINALITY AS i(child_id, user_id, organisation_id, n)
+       FROM jsonb_to_recordset($1::jsonb) AS i(n int, child_id uuid, user_id uuid, organisation_id uuid)
       ORDER BY i.n`,
-    [items.map((i) => i.childId), items.map((i) => i.userId), items.map((i) => i.organisationId)],
+    // As JSON rather than arrays: PostgreSQL then plans the statement once (its estimate of unnest's rows
+    // follows the arrays' lengths, so it would plan again for every batch).
+    [JSON.stringify(items.map((i, n) => ({ n, child_id: i.childId, user_id: i.userId, organisation_id: i.organisationId })))],
   );
   return rows.map((r) => ({
     childOrganisationIds: r.child_organisation_ids, userName: r.user_name ?? 'Unknown', organisationName: r.organisation_name ?? 'Unknown', safeguardingLeads: r.leads,
