@@ -70,7 +70,8 @@ export function pgbenchScripts(statements: Captured[], concernId: string): strin
   const newId = 'SELECT gen_random_uuid() AS concern_id \\gset';
   return Array.from({ length: AUDIT_SHARDS }, (_, shard) => [newId, ...statements.map(({ text, values }) => {
     const own = text.includes('audit_append(') ? onChain(values, shard) : values;
-    const sql = text.replace(/\s+/g, ' ').trim().replace(/\$(\d+)/g, (_, n: string) => literal(own[Number(n) - 1], concernId));
+    // One statement a line: comments go, or a "--" would run on into the statements after it.
+    const sql = text.replace(/--[^\n]*/g, '').replace(/\s+/g, ' ').trim().replace(/\$(\d+)/g, (_, n: string) => literal(own[Number(n) - 1], concernId));
     return `${sql};`;
   })].join('\n') + '\n');
 }
