@@ -2,7 +2,7 @@
 // chains; altering or deleting any entry breaks its chain, which `continuum audit verify` detects.
 import { createHash } from 'node:crypto';
 import { Batcher, batcherPer } from '../db/batch.ts';
-import { afterRead, beforeCommit, transactionScope, withTransaction, type Db, type Queryable, type Tx } from '../db/pool.ts';
+import { afterRead, beforeCommit, transactionScope, type Db, type Queryable, type Tx } from '../db/pool.ts';
 
 const GENESIS_HASH = '0'.repeat(64);
 
@@ -117,7 +117,13 @@ async function flushPending(tx: Tx): Promise<void> {
  */
 const readAuditBatcher = batcherPer((db: Db) => new Batcher<PendingEntry[], void>(
   async (batches) => {
-    await withTransaction(db, (tx) => appendEntries(tx, batches.flat()));
+    // One statement is its own transaction: no BEGIN and COMMIT round trips around it.
+    const client = await db.connect();
+    try {
+      await appendEntries(client, batches.flat());
+    } finally {
+      client.release();
+    }
     return batches.map(() => undefined);
   },
   { maxWriting: 2, maxBatch: 500, size: (entries) => entries.length },
