@@ -94,7 +94,10 @@ async function writeSubmissions(db: Db, batch: Submission[]): Promise<(Submitted
       present: input.present, injuries: input.injuries, categories: input.categories, immediateDanger: input.immediateDanger,
       called999: input.called999, toldDslInPerson: input.toldDslInPerson,
     }))) : new Map<string, { reference: number; submittedAt: Date }>();
-    const written = allowed.map((s) => ({ ...s, ...saved.get(s.id)!, ref: formatReference(saved.get(s.id)!.reference) }));
+    const written = allowed.map((s) => {
+      const row = saved.get(s.id)!;
+      return { ...s, ...row, ref: formatReference(row.reference) };
+    });
     await recordEvents(tx, written.map(({ id, ref, submittedAt, actor: { principal: p }, input, context }) => ({
       childId: input.childId, organisationId: p.organisationId, type: 'concern' as const,
       occurredAt: input.occurredAt ?? submittedAt, recordedBy: p.userId,
