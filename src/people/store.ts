@@ -293,7 +293,7 @@ export interface CandidateQuery {
 
 /**
  * Children the organisation knows who match any one of the criteria, with the facts the scorer needs.
- * Each branch of the union is served by an index: trigram (GiST, migration 013) on names, double metaphone on first and
+ * Each branch of the union is served by an index: trigram postings (migration 017) on names, double metaphone on first and
  * last names, date of birth, postcode, NHS number. Visibility is joined last, on child_organisations' key.
  */
 export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<SearchCandidateRow[]> {
@@ -303,6 +303,7 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
   let nameParam = 'NULL::text';
   let codesParam = "'{}'::text[]";
   let codesCte = '';
+  let trigramCte = '';
   if (q.name) {
     nameParam = p(q.name);
     if (q.phoneticWords.length) {
@@ -312,11 +313,21 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
                LATERAL (VALUES (dmetaphone(w)), (dmetaphone_alt(w))) v(code) WHERE code <> ''),`;
       codesParam = '(SELECT list FROM codes)::text[]';
     }
-    // Trigram and phonetic matches among the organisation's own children (child_name_search, migration 010),
-    // written here rather than called as a function: a function with SET clauses is planned again on every
-    // call, which cost 0.8 ms of the search's 1.2 ms. The % and %> thresholds are the pool's (TRIGRAM_SETTINGS).
+    // Trigram and phonetic matches among the organisation's own children (child_name_search, migration 010).
+    // Names sharing enough of the query's trigrams come from the postings (migration 017): a similarity or word
+    // similarity of t needs at least t × the query's trigram count in common (less a margin for float
+    // rounding). The % and %> operators then decide exactly; their thresholds are the pool's (TRIGRAM_SETTINGS).
+    // Written here rather than called as a function: a function with SET clauses is planned again on every call.
+    trigramCte = `sharing(name_id) AS MATERIALIZED (
+        SELECT t.name_id FROM child_name_trigrams t
+         WHERE t.organisation_id = $1 AND t.trigram = ANY (show_trgm(${nameParam}))
+         GROUP BY t.name_id
+        HAVING count(*) >= (SELECT least(current_setting('pg_trgm.similarity_threshold')::float8,
+                                         current_setting('pg_trgm.word_similarity_threshold')::float8)
+                                   * cardinality(show_trgm(${nameParam})) - 0.01)),`;
+    branches.push(`SELECT DISTINCT s.child_id FROM sharing h JOIN child_name_search s ON s.organisation_id = $1 AND s.name_id = h.name_id
+      WHERE s.full_name % ${nameParam} OR s.full_name %> ${nameParam}`);
     const names = `SELECT s.child_id FROM child_name_search s WHERE s.organisation_id = $1`;
-    branches.push(`${names} AND s.full_name % ${nameParam}`, `${names} AND s.full_name %> ${nameParam}`);
     if (q.phoneticWords.length) {
       // One word typed: a phonetic match on the first or the last name is enough; several: both must match.
       branches.push(`${names} AND (s.first_phonetic = ANY (${codesParam}) ${q.singleWord ? 'OR' : 'AND'} s.last_phonetic = ANY (${codesParam}))`);
@@ -342,7 +353,7 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
   if (!branches.length) return [];
   const limit = p(q.limit);
   const { rows } = await db.query<SearchCandidateRow>(
-    `WITH ${codesCte} candidates(child_id) AS (${branches.join('\nUNION\n')})
+    `WITH ${codesCte} ${trigramCte} candidates(child_id) AS (${branches.join('\nUNION\n')})
      SELECT c.id, c.first_name AS "firstName", c.last_name AS "lastName", c.known_as AS "knownAs",
             c.date_of_birth AS "dateOfBirth", c.expected_due_date AS "expectedDueDate", c.nhs_number AS "nhsNumber",
             n.sim AS "nameSimilarity", n.first_ph AS "firstNamePhonetic", n.last_ph AS "lastNamePhonetic",
