@@ -325,7 +325,7 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
         HAVING count(*) >= (SELECT least(current_setting('pg_trgm.similarity_threshold')::float8,
                                          current_setting('pg_trgm.word_similarity_threshold')::float8)
                                    * cardinality(show_trgm(${nameParam})) - 0.01)),`;
-    branches.push(`SELECT DISTINCT s.child_id FROM sharing h JOIN child_name_search s ON s.organisation_id = $1 AND s.name_id = h.name_id
+    branches.push(`SELECT s.child_id FROM sharing h JOIN child_name_search s ON s.organisation_id = $1 AND s.name_id = h.name_id
       WHERE s.full_name % ${nameParam} OR s.full_name %> ${nameParam}`);
     const names = `SELECT s.child_id FROM child_name_search s WHERE s.organisation_id = $1`;
     if (q.phoneticWords.length) {
@@ -351,9 +351,10 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
   }
   if (q.nhsNumber) branches.push(`SELECT id FROM children WHERE nhs_number = ${p(q.nhsNumber)}`);
   if (!branches.length) return [];
+  // Each child once, even when a lone branch finds them twice (two names that match, two addresses at one postcode).
   const limit = p(q.limit);
   const { rows } = await db.query<SearchCandidateRow>(
-    `WITH ${codesCte} ${trigramCte} candidates(child_id) AS (${branches.join('\nUNION\n')})
+    `WITH ${codesCte} ${trigramCte} candidates(child_id) AS (SELECT DISTINCT b.child_id FROM (${branches.join('\nUNION\n')}) b(child_id))
      SELECT c.id, c.first_name AS "firstName", c.last_name AS "lastName", c.known_as AS "knownAs",
             c.date_of_birth AS "dateOfBirth", c.expected_due_date AS "expectedDueDate", c.nhs_number AS "nhsNumber",
             n.sim AS "nameSimilarity", n.first_ph AS "firstNamePhonetic", n.last_ph AS "lastNamePhonetic",

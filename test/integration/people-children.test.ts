@@ -187,6 +187,12 @@ describe('search', () => {
     assert.equal(scored[0]!.postcode, 'ME4 4TR');
   });
 
+  test('a child is listed once, even with two addresses at the searched postcode', async () => {
+    const moved = await createChild(t.db, { organisationId: org, firstName: 'Rhys', lastName: 'Pryce', postcode: 'ME2 4LL' });
+    await t.db.query("INSERT INTO child_addresses (child_id, line1, town, postcode) VALUES ($1, '9 Other Road', 'Strood', 'ME2 4LL')", [moved.id]);
+    assert.deepEqual(await top({ postcode: 'ME2 4LL' }), [moved.id]);
+  });
+
   test('the search page works as a plain GET form and audits the search without its terms', async () => {
     const res = await c.get('/children?name=Jaden+Smyth&dateOfBirth-day=&dateOfBirth-month=&dateOfBirth-year=&postcode=&nhsNumber=');
     assert.equal(res.statusCode, 200);
