@@ -211,7 +211,10 @@ async function main() {
       say(`  ${name}: done`);
     }
 
-    const tps = ONLY.length ? null : await pgbenchBaseline(location.url.replace(/\/[^/]*$/, '/postgres'));
+    // The baseline reaches the server the way the service does (the embedded server's socket, when it has one).
+    const serverUrl = new URL(location.url);
+    serverUrl.pathname = '/postgres';
+    const tps = ONLY.length ? null : await pgbenchBaseline(serverUrl.toString());
     // The same submission's SQL replayed by PostgreSQL alone: the ceiling its own statements set.
     let replay: { statements: number; tps: number | null } | null = null;
     if (PGBENCH && (!ONLY.length || ONLY.some((w) => 'submit a concern'.includes(w)))) {

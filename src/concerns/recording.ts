@@ -77,8 +77,10 @@ export async function recordConcern(db: Db, actor: Actor, input: ConcernInput, o
   return result;
 }
 
+// Two batches in flight: one is with PostgreSQL while the next gathers. On two cores, three in flight made
+// smaller batches and about 10% fewer submissions a second; one left PostgreSQL idle between batches.
 const submissions = batcherPer((db: Db) => new Batcher<Submission, SubmittedConcern | ChildNotVisibleError>(
-  (batch) => writeSubmissions(db, batch), { maxWriting: 3, maxBatch: 100 },
+  (batch) => writeSubmissions(db, batch), { maxWriting: 2, maxBatch: 100 },
 ));
 
 async function writeSubmissions(db: Db, batch: Submission[]): Promise<(SubmittedConcern | ChildNotVisibleError)[]> {
