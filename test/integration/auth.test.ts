@@ -24,6 +24,15 @@ describe('sign-in with email and password', () => {
     assert.ok(c.csrf.length > 20);
   });
 
+  test('a JSON answer gets the same security headers, with no nonce: it runs no script', async () => {
+    const res = await new Client(t.app).get('/api/v1/openapi.json');
+    const csp = String(res.headers['content-security-policy']);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.doesNotMatch(csp, /nonce-/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+  });
+
   test('a practitioner signs in without a second factor; cookies are Secure, HttpOnly and SameSite', async () => {
     const user = await createUser(t.db, 'practitioner');
     const c = new Client(t.app);

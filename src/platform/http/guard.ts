@@ -68,12 +68,13 @@ export function registerGuard(app: FastifyInstance, db: Db, opts: { idleMinutes:
   });
 
   app.addHook('onRequest', async (req, reply) => {
-    req.cspNonce = randomBytes(16).toString('base64');
+    // Only pages run scripts, so only they get a nonce; a JSON answer's policy allows no inline script at all.
+    req.cspNonce = wantsJson(req) ? '' : randomBytes(16).toString('base64');
     reply.header(
       'content-security-policy',
       [
         "default-src 'self'",
-        `script-src 'self' 'nonce-${req.cspNonce}'`,
+        req.cspNonce ? `script-src 'self' 'nonce-${req.cspNonce}'` : "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
