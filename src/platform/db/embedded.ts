@@ -157,7 +157,7 @@ function socketDirectoryFor(databaseDir: string, port: number): string | null {
  * over the URL's host, so the connection goes through the socket; the loopback host and port stay for tools
  * that do not read it.
  */
-export function embeddedUrl(password: string, port: number, socketDir: string | null): string {
+function embeddedUrl(password: string, port: number, socketDir: string | null): string {
   const url = new URL(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`);
   if (socketDir) url.searchParams.set('host', socketDir);
   return url.toString();
