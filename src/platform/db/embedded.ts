@@ -97,21 +97,19 @@ export async function startEmbeddedDatabase(
     await pg.initialise();
     await writeFile(passwordFile, password + '\n', { mode: 0o600 });
   }
-  try {
-    await pg.start();
-  } catch {
-    // A file system that cannot hold a socket (some mounted shares) should not stop a demo: TCP alone will do.
-    try {
-      if (!socketDir) throw new Error('no socket to leave out');
-      socketDir = null;
-      pg = server(null);
-      await pg.start();
-    } catch {
-      throw new Error(
-        `The embedded PostgreSQL in ${databaseDir} did not start. Is another Continuum using the same DATA_DIR? ` +
-          'Stop it, or set DATA_DIR to another folder.',
-      );
-    }
+  const starts = (server: EmbeddedPostgres) => server.start().then(() => true, () => false);
+  let started = await starts(pg);
+  // A file system that cannot hold a socket (some mounted shares) should not stop a demo: TCP alone will do.
+  if (!started && socketDir) {
+    socketDir = null;
+    pg = server(null);
+    started = await starts(pg);
+  }
+  if (!started) {
+    throw new Error(
+      `The embedded PostgreSQL in ${databaseDir} did not start. Is another Continuum using the same DATA_DIR? ` +
+        'Stop it, or set DATA_DIR to another folder.',
+    );
   }
   let stopped = false;
   return {
