@@ -225,14 +225,16 @@ export function triageRoutes(app: FastifyInstance, db: Db, frameworks: Framework
   // ------------------------------------------------------------------------------------------------------
   // API
 
-  app.get('/api/v1/triage', { config: { access: 'concerns:triage' } }, async (req) => {
+  // The answer is written by the schema's own serialiser (fast-json-stringify), which is also what the
+  // OpenAPI document shows: a queue is up to 200 concerns, and JSON.stringify was a tenth of its cost.
+  app.get('/api/v1/triage', { config: { access: 'concerns:triage' }, schema: { response: { 200: triageQueueSchema } } }, async (req) => {
     const { items, total } = await triageQueue(db, principalOf(req), auditContext(req));
     return {
       total,
       concerns: items.map((i) => ({
         id: i.id, reference: i.referenceText, child: { id: i.child_id, name: i.child_name }, status: i.status,
-        submittedAt: i.submitted_at.toISOString(), immediateDanger: i.immediate_danger, categories: i.categories, raisedBy: i.raised_by_name,
-        waited: { workingDays: i.waited.workingDays, hours: i.waited.hours },
+        submittedAt: i.submitted_at, immediateDanger: i.immediate_danger, categories: i.categories, raisedBy: i.raised_by_name,
+        waited: i.waited,
       })),
     };
   });
@@ -261,6 +263,35 @@ export function triageRoutes(app: FastifyInstance, db: Db, frameworks: Framework
   chronologyRoutes(app, db);
 }
 
+/** The queue as the API answers it. Only what is named here is sent: a field left out is not serialised. */
+const triageQueueSchema = {
+  type: 'object', required: ['total', 'concerns'], additionalProperties: false,
+  properties: {
+    total: { type: 'integer', description: 'Undecided concerns in all; at most 200 are listed' },
+    concerns: {
+      type: 'array',
+      items: {
+        type: 'object', additionalProperties: false,
+        required: ['id', 'reference', 'child', 'status', 'submittedAt', 'immediateDanger', 'categories', 'raisedBy', 'waited'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          reference: { type: 'string', examples: ['C-000123'] },
+          child: { type: 'object', required: ['id', 'name'], additionalProperties: false, properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' } } },
+          status: { type: 'string', enum: ['new', 'in_triage'] },
+          submittedAt: { type: 'string', format: 'date-time' },
+          immediateDanger: { type: 'boolean' },
+          categories: { type: 'array', items: { type: 'string' } },
+          raisedBy: { type: 'string' },
+          waited: {
+            type: 'object', required: ['workingDays', 'hours'], additionalProperties: false,
+            properties: { workingDays: { type: 'integer', description: 'England and Wales working days' }, hours: { type: 'integer' } },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
 const err = (description: string) => ({ description, ...json({ $ref: '#/components/schemas/Error' }) });
 
@@ -269,7 +300,7 @@ export const triageOpenApiPaths: Record<string, Record<string, unknown>> = {
     get: {
       summary: "The DSL's triage queue: the organisation's new and in-triage concerns, immediate danger first, then oldest first",
       responses: {
-        200: { description: 'The queue', ...json({ type: 'object', properties: { total: { type: 'integer' }, concerns: { type: 'array', items: { type: 'object' } } } }) },
+        200: { description: 'The queue', ...json(triageQueueSchema) },
         401: err('Not signed in'), 403: err('Not a DSL or deputy'),
       },
     },

@@ -15,28 +15,23 @@ export interface QueueRow {
 
 /**
  * The organisation's undecided concerns: immediate danger first, then oldest first, read in that order from
- * the queue's own index (migrations/014). The names are looked up for the rows shown only.
+ * the queue's own index (migrations/014), with how many there are in all. The names are looked up for the
+ * rows shown only; the count is worked out once, in the same statement, rather than in a round trip of its own.
  */
-export async function listQueue(db: Queryable, organisationId: string, opts: { includeRestricted: boolean; limit: number }): Promise<QueueRow[]> {
-  const { rows } = await db.query<QueueRow>(
+export async function listQueue(db: Queryable, organisationId: string, opts: { includeRestricted: boolean; limit: number }): Promise<{ rows: QueueRow[]; total: number }> {
+  const { rows } = await db.query<QueueRow & { total: number }>(
     `SELECT c.id, c.reference, c.child_id, c.status, c.submitted_at, c.immediate_danger, c.categories,
             (SELECT trim(ch.first_name || ' ' || ch.last_name) FROM children ch WHERE ch.id = c.child_id) AS child_name,
-            (SELECT u.name FROM users u WHERE u.id = c.raised_by) AS raised_by_name
+            (SELECT u.name FROM users u WHERE u.id = c.raised_by) AS raised_by_name,
+            (SELECT count(*)::int FROM concerns n
+              WHERE n.organisation_id = $1 AND n.status IN ('new', 'in_triage') AND ($2 OR NOT n.restricted)) AS total
        FROM concerns c
       WHERE c.organisation_id = $1 AND c.status IN ('new', 'in_triage') AND ($2 OR NOT c.restricted)
       ORDER BY c.immediate_danger DESC, c.submitted_at ASC, c.reference ASC
       LIMIT $3`,
     [organisationId, opts.includeRestricted, opts.limit],
   );
-  return rows;
-}
-
-export async function countQueue(db: Queryable, organisationId: string, includeRestricted: boolean): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM concerns WHERE organisation_id = $1 AND status IN ('new', 'in_triage') AND ($2 OR NOT restricted)`,
-    [organisationId, includeRestricted],
-  );
-  return rows[0]?.n ?? 0;
+  return { rows, total: rows[0]?.total ?? 0 };
 }
 
 export interface ConcernRow {

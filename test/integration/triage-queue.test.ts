@@ -55,6 +55,15 @@ describe('triage queue', () => {
     assert.deepEqual(body.concerns.map((x: { id: string }) => x.id), [danger.id, oldest.id, newest.id]);
     assert.ok(body.concerns[1].waited.hours >= 9 * 24 - 1);
     assert.ok(body.concerns[1].waited.workingDays >= 5);
+    // The answer is serialised by its documented schema, so every field the API promises must come through it.
+    assert.equal(body.total, 3);
+    assert.deepEqual(Object.keys(body.concerns[0]).sort(), ['categories', 'child', 'id', 'immediateDanger', 'raisedBy', 'reference', 'status', 'submittedAt', 'waited']);
+    assert.deepEqual(Object.keys(body.concerns[0].child).sort(), ['id', 'name']);
+    assert.match(body.concerns[0].child.name, /\S/);
+    assert.match(body.concerns[0].reference, /^C-\d{6}$/);
+    assert.equal(new Date(body.concerns[0].submittedAt).toISOString(), body.concerns[0].submittedAt);
+    const documented = (await c.json('GET', '/api/v1/openapi.json')).json().paths['/api/v1/triage'].get.responses['200'].content['application/json'].schema;
+    assert.deepEqual(Object.keys(documented.properties.concerns.items.properties).sort(), Object.keys(body.concerns[0]).sort());
 
     const deputy = await signedIn(s.deputy);
     assert.equal((await deputy.get('/triage')).statusCode, 200);
