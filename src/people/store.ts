@@ -294,7 +294,8 @@ export interface CandidateQuery {
 /**
  * Children the organisation knows who match any one of the criteria, with the facts the scorer needs.
  * Each branch of the union is served by an index: trigram postings (migration 017) on names, double metaphone on first and
- * last names, date of birth, postcode, NHS number. Visibility is joined last, on child_organisations' key.
+ * last names, date of birth, postcode, NHS number; the organisation's own name index (child_name_search) keeps
+ * the name branches to its children, and child_organisations' key the others.
  */
 export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<SearchCandidateRow[]> {
   const params: unknown[] = [q.organisationId];
@@ -333,41 +334,47 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
       branches.push(`${names} AND (s.first_phonetic = ANY (${codesParam}) ${q.singleWord ? 'OR' : 'AND'} s.last_phonetic = ANY (${codesParam}))`);
     }
   }
+  // The other branches search the partnership's records; each is narrowed to the children this organisation
+  // knows on child_organisations' key. (The name branches read the organisation's own name index already.)
+  const known = (ids: string) => `SELECT x.id FROM (${ids}) x(id) JOIN child_organisations co ON co.child_id = x.id AND co.organisation_id = $1`;
   if (q.datesOfBirth.length) {
-    branches.push(`SELECT id FROM children WHERE partnership_id = ${p(q.partnershipId)} AND date_of_birth = ANY(${p(q.datesOfBirth)}::date[])`);
+    branches.push(known(`SELECT id FROM children WHERE partnership_id = ${p(q.partnershipId)} AND date_of_birth = ANY(${p(q.datesOfBirth)}::date[])`));
   }
   if (q.dateOfBirth) {
     // An unborn child's record, found by a date of birth near the expected due date.
     const d = p(q.dateOfBirth);
-    branches.push(`SELECT id FROM children WHERE partnership_id = ${p(q.partnershipId)}
-      AND expected_due_date BETWEEN ${d}::date - 42 AND ${d}::date + 42`);
+    branches.push(known(`SELECT id FROM children WHERE partnership_id = ${p(q.partnershipId)}
+      AND expected_due_date BETWEEN ${d}::date - 42 AND ${d}::date + 42`));
   }
   if (q.postcodeKey) {
     const k = p(q.postcodeKey);
-    branches.push(q.postcodeOutwardOnly
+    branches.push(known(q.postcodeOutwardOnly
       ? `SELECT child_id FROM child_addresses WHERE postcode_key >= ${k} AND postcode_key <= ${k} || 'ZZZ'
            AND length(postcode_key) = length(${k}) + 3 AND left(postcode_key, length(${k})) = ${k}`
-      : `SELECT child_id FROM child_addresses WHERE postcode_key = ${k}`);
+      : `SELECT child_id FROM child_addresses WHERE postcode_key = ${k}`));
   }
-  if (q.nhsNumber) branches.push(`SELECT id FROM children WHERE nhs_number = ${p(q.nhsNumber)}`);
+  if (q.nhsNumber) branches.push(known(`SELECT id FROM children WHERE nhs_number = ${p(q.nhsNumber)}`));
   if (!branches.length) return [];
   // Each child once, even when a lone branch finds them twice (two names that match, two addresses at one postcode).
+  // The candidates' names in this organisation are then scored in one join and one aggregate: a subquery per
+  // candidate cost a third of the statement. Every child the organisation knows has its legal name indexed
+  // here (migration 010), so this join also keeps the result to those children.
   const limit = p(q.limit);
   const { rows } = await db.query<SearchCandidateRow>(
-    `WITH ${codesCte} ${trigramCte} candidates(child_id) AS (SELECT DISTINCT b.child_id FROM (${branches.join('\nUNION\n')}) b(child_id))
+    `WITH ${codesCte} ${trigramCte} candidates(child_id) AS (SELECT DISTINCT b.child_id FROM (${branches.join('\nUNION\n')}) b(child_id)),
+     names AS (
+       SELECT cn.child_id,
+              max(greatest(similarity(cn.full_name, ${nameParam}), word_similarity(${nameParam}, cn.full_name)))::float8 AS sim,
+              bool_or(cn.first_phonetic = ANY(${codesParam})) AS first_ph,
+              bool_or(cn.last_phonetic = ANY(${codesParam})) AS last_ph
+         FROM candidates x JOIN child_name_search cn ON cn.organisation_id = $1 AND cn.child_id = x.child_id
+        GROUP BY cn.child_id)
      SELECT c.id, c.first_name AS "firstName", c.last_name AS "lastName", c.known_as AS "knownAs",
             c.date_of_birth AS "dateOfBirth", c.expected_due_date AS "expectedDueDate", c.nhs_number AS "nhsNumber",
             n.sim AS "nameSimilarity", n.first_ph AS "firstNamePhonetic", n.last_ph AS "lastNamePhonetic",
             a.keys AS "postcodeKeys", a.current AS postcode
-       FROM candidates x
-       JOIN child_organisations co ON co.child_id = x.child_id AND co.organisation_id = $1
-       JOIN children c ON c.id = x.child_id
-       LEFT JOIN LATERAL (
-         -- The child's names as the organisation's search index keeps them, phonetic codes worked out already.
-         SELECT max(greatest(similarity(cn.full_name, ${nameParam}), word_similarity(${nameParam}, cn.full_name)))::float8 AS sim,
-                bool_or(cn.first_phonetic = ANY(${codesParam})) AS first_ph,
-                bool_or(cn.last_phonetic = ANY(${codesParam})) AS last_ph
-           FROM child_name_search cn WHERE cn.child_id = c.id AND cn.organisation_id = $1) n ON true
+       FROM names n
+       JOIN children c ON c.id = n.child_id
        LEFT JOIN LATERAL (
          SELECT array_agg(ca.postcode_key) FILTER (WHERE ca.postcode_key <> '') AS keys,
                 (array_agg(ca.postcode ORDER BY (ca.to_date IS NULL) DESC, ca.from_date DESC NULLS LAST, ca.id DESC))[1] AS current
