@@ -1,8 +1,8 @@
 // `npm run bench`: Continuum under load on the large dataset, beside PostgreSQL's own baseline.
 // Starts (or reuses) a database with the scale dataset, runs the service in its own process, drives it with
 // 50 concurrent users per scenario — flat out, then at a steady pace — and prints p50/p95/p99 latency and
-// throughput; then pgbench -N on the same server, so the write path can be stated as a fraction of what
-// PostgreSQL alone does.
+// throughput (flat out, with the CPU each request cost the service, PostgreSQL and the load generator); then
+// pgbench -N on the same server, so the write path can be stated as a fraction of what PostgreSQL alone does.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -16,6 +16,7 @@ import { migrate } from '../src/platform/db/migrate.ts';
 import { createPool } from '../src/platform/db/pool.ts';
 import { LARGE_PARTNERSHIP_SLUG, largeDatasetExists, seedLargeDataset } from '../src/seed/large.ts';
 import { loadShippedIntoDatabase } from '../src/thresholds/registry.ts';
+import { postmasterOf, processCpuSeconds, serverCpuSeconds } from './cpu.ts';
 import { captureSubmitStatements, pgbenchScripts, writeScripts } from './submit-sql.ts';
 
 const run = promisify(execFile);
@@ -34,7 +35,21 @@ const SCALE = {
 };
 
 interface Actor { cookie: string; csrf: string; children: string[] }
-interface Figures { name: string; requests: number; errors: number; rps: number; p50: number; p95: number; p99: number; firstError?: string }
+interface Figures { name: string; requests: number; errors: number; rps: number; p50: number; p95: number; p99: number; firstError?: string; cpu?: CpuPerRequest }
+/** CPU milliseconds per successful request, by who spent them; null where it could not be read. */
+interface CpuPerRequest { service: number | null; database: number | null; load: number }
+/** What to read CPU time from: the service's process and the database server's postmaster. */
+interface CpuSources { servicePid: number | undefined; postmasterPid: number | null }
+
+async function cpuNow(from: CpuSources) {
+  return { service: await processCpuSeconds(from.servicePid), database: await serverCpuSeconds(from.postmasterPid), load: process.cpuUsage() };
+}
+
+function cpuPerRequest(before: Awaited<ReturnType<typeof cpuNow>>, after: Awaited<ReturnType<typeof cpuNow>>, requests: number): CpuPerRequest {
+  const perRequest = (a: number | null, b: number | null) => (a === null || b === null || !requests ? null : ((b - a) * 1000) / requests);
+  const load = process.cpuUsage(before.load);
+  return { service: perRequest(before.service, after.service), database: perRequest(before.database, after.database), load: (load.user + load.system) / 1000 / Math.max(requests, 1) };
+}
 
 const pickFrom = <T,>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
 const submitBody = (a: Actor) => ({
@@ -95,7 +110,8 @@ async function pacedScenario(name: string, base: string, actors: Actor[], make: 
 }
 
 /** Each of the 50 users sends its next request as soon as the last one answers: the service's capacity. */
-async function scenario(name: string, base: string, actors: Actor[], make: MakeRequest): Promise<Figures> {
+async function scenario(name: string, base: string, actors: Actor[], make: MakeRequest, cpuFrom: CpuSources): Promise<Figures> {
+  const cpuBefore = await cpuNow(cpuFrom);
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -126,7 +142,8 @@ async function scenario(name: string, base: string, actors: Actor[], make: MakeR
     }
   });
   const result = await done;
-  return summarise(name, latencies, errors + result.errors, firstError);
+  const cpu = cpuPerRequest(cpuBefore, await cpuNow(cpuFrom), latencies.length);
+  return { ...summarise(name, latencies, errors + result.errors, firstError), cpu };
 }
 
 const PGBENCH = ['/usr/bin/pgbench', '/usr/lib/postgresql/15/bin/pgbench'].find((p) => existsSync(p));
@@ -195,6 +212,8 @@ async function main() {
       await new Promise((r) => setTimeout(r, 500));
     }
 
+    const backendPid = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const cpuFrom: CpuSources = { servicePid: server.pid, postmasterPid: await postmasterOf(backendPid) };
     const names = ['Jaden Smyth', 'Olivia Jones', 'Amelia Wiliams', 'Noah Taylor', 'Isla Browne', 'Mohammed Khan', 'Ava Smith-Jones', 'Leo Davies'];
     const results: Figures[] = [];
     const paced: Figures[] = [];
@@ -206,7 +225,7 @@ async function main() {
       ['submit a concern', submitters, (a: Actor) => ({ method: 'POST' as const, path: '/api/v1/concerns', body: submitBody(a) })],
     ] as [string, Actor[], MakeRequest][]) {
       if (ONLY.length && !ONLY.some((word) => name.includes(word))) continue;
-      results.push(await scenario(name, base, actors, make));
+      results.push(await scenario(name, base, actors, make, cpuFrom));
       paced.push(await pacedScenario(name, base, actors, make, RATE_PER_USER));
       say(`  ${name}: done`);
     }
@@ -225,12 +244,13 @@ async function main() {
       await Promise.all(scripts.map((f) => rm(f, { force: true })));
     }
     const submit = results.find((r) => r.name === 'submit a concern');
-    say('\n| scenario | requests | throughput (req/s) | p50 ms | p95 ms | p99 ms | errors |');
-    say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    const ms = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(2));
+    say('\n| scenario | requests | throughput (req/s) | p50 ms | p95 ms | p99 ms | errors | CPU ms per request: service | PostgreSQL | load generator |');
+    say('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of results) {
-      say(`| ${r.name} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ''} |`);
+      say(`| ${r.name} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ''} | ${ms(r.cpu?.service)} | ${ms(r.cpu?.database)} | ${ms(r.cpu?.load)} |`);
     }
-    if (tps) say(`| pgbench -N baseline (${CONNECTIONS} clients) | | ${tps.toFixed(0)} tps | | | | |`);
+    if (tps) say(`| pgbench -N baseline (${CONNECTIONS} clients) | | ${tps.toFixed(0)} tps | | | | | | | |`);
     say(`\nAt a steady ${RATE_PER_USER} request(s) per second from each of the ${CONNECTIONS} users (${RATE_PER_USER * CONNECTIONS} requests/s in all):\n`);
     say('| scenario | requests | throughput (req/s) | p50 ms | p95 ms | p99 ms | errors |');
     say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
