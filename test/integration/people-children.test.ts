@@ -109,16 +109,20 @@ describe('creating and viewing a child', () => {
 
   test('another organisation cannot see, change or find the child', async () => {
     const { organisationId } = await createOrganisation(t.db);
-    const child = await createChild(t.db, { organisationId, firstName: 'Private', lastName: 'Child', nhsNumber: '4010232137' });
+    const child = await createChild(t.db, { organisationId, firstName: 'Private', lastName: 'Child', nhsNumber: '4010232137', dateOfBirth: '2016-03-09', postcode: 'ME4 6QA' });
     const other = await practitioner();
     assert.equal((await other.c.get(`/children/${child.id}`)).statusCode, 404);
     assert.equal((await other.c.get(`/children/${child.id}/edit`)).statusCode, 404);
     assert.equal((await other.c.json('GET', `/api/v1/children/${child.id}`)).statusCode, 404);
     assert.equal((await patch(other.c, `/api/v1/children/${child.id}`, { schoolOrSetting: 'X' })).statusCode, 404);
-    const search = await other.c.json('GET', '/api/v1/children?nhsNumber=4010232137');
-    assert.deepEqual(search.json().results, []);
-    assert.equal(await getChildForViewer(t.db, other.principal, child.id), null);
+    // Every way of searching, including those that read the partnership's records (date of birth, postcode, NHS
+    // number): the other organisation, in the same partnership, finds nothing, and the child's own finds it.
     const own = await practitioner(organisationId);
+    for (const query of ['nhsNumber=4010232137', 'dateOfBirth=2016-03-09', 'postcode=ME4%206QA', 'postcode=ME4', 'name=Private%20Child', 'name=Privat']) {
+      assert.deepEqual((await other.c.json('GET', `/api/v1/children?${query}`)).json().results, [], query);
+      assert.deepEqual((await own.c.json('GET', `/api/v1/children?${query}`)).json().results.map((r: { id: string }) => r.id), [child.id], query);
+    }
+    assert.equal(await getChildForViewer(t.db, other.principal, child.id), null);
     assert.equal((await getChildForViewer(t.db, own.principal, child.id))?.id, child.id);
   });
 
