@@ -59,6 +59,16 @@ export async function unreadCount(db: Queryable, userId: string): Promise<number
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * How many are unread, counting no further than `cap`: the navigation of every page shows it, and a DSL who
+ * leaves thousands unread should not pay for counting them all on each click (7 ms for 22,700).
+ */
+export async function unreadCountUpTo(db: Queryable, userId: string, cap: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM (SELECT 1 FROM notifications WHERE user_id = $1 AND read_at IS NULL LIMIT $2) u', [userId, cap]);
+  return rows[0]?.n ?? 0;
+}
+
 /** Mark one (or, with id null, every) notification of this user as read. Others' notifications are untouched. */
 export async function markRead(db: Queryable, userId: string, id: number | null): Promise<number> {
   const { rowCount } = await db.query(

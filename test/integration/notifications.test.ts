@@ -1,0 +1,39 @@
+// The Notifications page and API list a person's notifications newest first; the navigation counts unread
+// ones up to 99 and then says "99+", while the API gives the exact number.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { createOrganisation, createUser } from '../support/fixtures.ts';
+import { Client } from '../support/http.ts';
+
+let t: TestApp;
+before(async () => { t = await createTestApp(); });
+after(async () => { await t.close(); });
+
+async function addNotices(userId: string, count: number, from: number) {
+  await t.db.query(
+    `INSERT INTO notifications (user_id, kind, text, link, created_at)
+     SELECT $1, 'test', 'Notice ' || n, NULL, now() - (1000 - n) * interval '1 minute' FROM generate_series($2::int, $3::int) n`,
+    [userId, from, from + count - 1],
+  );
+}
+
+test('notifications newest first; the navigation shows up to 99 unread, then 99+', async () => {
+  const { organisationId } = await createOrganisation(t.db);
+  const user = await createUser(t.db, 'practitioner', { organisationId });
+  const c = new Client(t.app);
+  await c.signIn(user);
+  await addNotices(user.id, 99, 1);
+  assert.match((await c.get('/')).body, /Notifications \(99 unread\)/);
+
+  await addNotices(user.id, 1, 100);
+  const home = (await c.get('/')).body;
+  assert.match(home, /Notifications \(99\+ unread\)/);
+  const api = (await c.json('GET', '/api/v1/notifications')).json();
+  assert.equal(api.unread, 100);
+  assert.deepEqual(api.items.slice(0, 3).map((i: { text: string }) => i.text), ['Notice 100', 'Notice 99', 'Notice 98']);
+  assert.equal(api.items.length, 50);
+
+  await c.post('/notifications/read-all');
+  assert.doesNotMatch((await c.get('/')).body, /unread\)/);
+});
