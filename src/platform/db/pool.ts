@@ -19,8 +19,27 @@ pg.types.setTypeParser(20, (value) => Number(value));
  */
 export const TRIGRAM_SETTINGS = '-c pg_trgm.similarity_threshold=0.3 -c pg_trgm.word_similarity_threshold=0.5';
 
+/**
+ * The connection string without its own `options`, and those options followed by the search's: the driver
+ * lets a URL's `options` replace the pool's, which would have silently put back PostgreSQL's default word
+ * similarity threshold (0.6) and so dropped names that search should find.
+ */
+export function connectionOptions(url: string): { connectionString: string; options: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { connectionString: url, options: TRIGRAM_SETTINGS }; // not a URL: the driver has no options to read from it
+  }
+  const theirs = parsed.searchParams.get('options')?.trim();
+  if (theirs === undefined) return { connectionString: url, options: TRIGRAM_SETTINGS };
+  parsed.searchParams.delete('options');
+  // Later -c settings win, so the search's thresholds hold whatever the URL says.
+  return { connectionString: parsed.toString(), options: theirs ? `${theirs} ${TRIGRAM_SETTINGS}` : TRIGRAM_SETTINGS };
+}
+
 export function createPool(url: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'continuum', options: TRIGRAM_SETTINGS });
+  const pool = new pg.Pool({ ...connectionOptions(url), max, application_name: 'continuum' });
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on('error', () => undefined);
   pool.on('connect', preparingStatements);
