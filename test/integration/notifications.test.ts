@@ -33,6 +33,8 @@ test('notifications newest first; the navigation shows up to 99 unread, then 99+
   assert.equal(api.unread, 100);
   assert.deepEqual(api.items.slice(0, 3).map((i: { text: string }) => i.text), ['Notice 100', 'Notice 99', 'Notice 98']);
   assert.equal(api.items.length, 50);
+  const page = (await c.get('/notifications')).body;
+  assert.ok(page.indexOf('Notice 100') >= 0 && page.indexOf('Notice 100') < page.indexOf('Notice 99'), 'the page lists the newest first');
 
   await c.post('/notifications/read-all');
   assert.doesNotMatch((await c.get('/')).body, /unread\)/);

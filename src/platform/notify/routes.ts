@@ -3,11 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/pool.ts';
 import { zodApiError } from '../http/forms.ts';
-import { listNotifications, markRead, unreadCount, unreadCountUpTo } from './notify.ts';
+import { listNotifications, markRead, unreadCount } from './notify.ts';
 
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const NAV_LINK = /(href="\/notifications"[^>]*>\s*(?:<strong[^>]*>)?)Notifications(?=\s*<)/;
-// The navigation says "99+" beyond this, as it would have no room for more anyway.
+// Beyond this many unread, the navigation says "99+".
 const NAV_COUNT_CAP = 99;
 
 export function notificationRoutes(app: FastifyInstance, db: Db) {
@@ -15,7 +15,7 @@ export function notificationRoutes(app: FastifyInstance, db: Db) {
   app.addHook('onSend', async (req, reply, payload) => {
     if (!req.principal || typeof payload !== 'string') return payload;
     if (!String(reply.getHeader('content-type') ?? '').startsWith('text/html') || !NAV_LINK.test(payload)) return payload;
-    const n = await unreadCountUpTo(db, req.principal.userId, NAV_COUNT_CAP + 1);
+    const n = await unreadCount(db, req.principal.userId, NAV_COUNT_CAP + 1);
     if (n === 0) return payload;
     return payload.replace(NAV_LINK, `$1Notifications (${n > NAV_COUNT_CAP ? `${NAV_COUNT_CAP}+` : n} unread)`);
   });
