@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { recordEvent, recordEvents } from '../chronology/events.ts';
 import { canAmendConcern, canSeeChild, canSeeConcern, type Principal } from '../platform/access/policy.ts';
-import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
+import { appendRecordedAudit, recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { Batcher, batcherPer } from '../platform/db/batch.ts';
 import { withTransaction, type Db, type Queryable } from '../platform/db/pool.ts';
 import { deleteDraft, loadDraft, saveDraft } from '../platform/drafts/drafts.ts';
@@ -100,7 +100,8 @@ async function writeSubmissions(db: Db, batch: Submission[]): Promise<(Submitted
       const row = saved.get(s.id)!;
       return { ...s, ...row, ref: formatReference(row.reference) };
     });
-    await recordEvents(tx, written.map(({ id, ref, submittedAt, actor: { principal: p }, input, context }) => ({
+    // What follows depends only on the concerns' references, so it goes to PostgreSQL in one round trip.
+    const events = recordEvents(tx, written.map(({ id, ref, submittedAt, actor: { principal: p }, input, context }) => ({
       childId: input.childId, organisationId: p.organisationId, type: 'concern' as const,
       occurredAt: input.occurredAt ?? submittedAt, recordedBy: p.userId,
       summary: `Concern raised by ${context.userName} (${context.organisationName})`,
@@ -113,8 +114,9 @@ async function writeSubmissions(db: Db, batch: Submission[]): Promise<(Submitted
         details: { childId: input.childId, reference: ref, immediateDanger: input.immediateDanger, categories: input.categories.length },
       });
     }
-    await notifyEach(tx, written.map((s) => ({ userIds: s.context.safeguardingLeads.filter((lead) => lead !== s.actor.principal.userId), notice: newConcernNotice(s) })));
-    for (const s of written) if (s.draftId) await deleteDraft(tx, s.actor.principal.userId, draftKey(s.draftId));
+    const notices = notifyEach(tx, written.map((s) => ({ userIds: s.context.safeguardingLeads.filter((lead) => lead !== s.actor.principal.userId), notice: newConcernNotice(s) })));
+    const drafts = written.filter((s) => s.draftId).map((s) => deleteDraft(tx, s.actor.principal.userId, draftKey(s.draftId!)));
+    await Promise.all([events, notices, ...drafts, appendRecordedAudit(tx)]);
     const results = new Map(written.map((w) => [w.index, { id: w.id, reference: w.reference, referenceText: w.ref }]));
     return batch.map((_, i) => results.get(i) ?? new ChildNotVisibleError());
   });

@@ -96,14 +96,18 @@ export async function recordAudit(tx: Tx, ctx: AuditContext, event: AuditEvent):
   if (!pending) {
     pending = [];
     scope.state.set(PENDING, pending);
-    if (!beforeCommit(tx, flushPending)) {
+    if (!beforeCommit(tx, appendRecordedAudit)) {
       afterRead(tx, (db) => (pending!.length ? readAuditBatcher(db).add(pending!) : Promise.resolve()));
     }
   }
   pending.push(entry);
 }
 
-async function flushPending(tx: Tx): Promise<void> {
+/**
+ * Within withTransaction: append the entries recorded so far now rather than just before COMMIT, so a caller
+ * can send them together with its last statements (the connection pipelines them) and save a round trip.
+ */
+export async function appendRecordedAudit(tx: Tx): Promise<void> {
   const scope = transactionScope(tx);
   const pending = scope?.state.get(PENDING) as PendingEntry[] | undefined;
   scope?.state.delete(PENDING);

@@ -39,7 +39,9 @@ export function connectionOptions(url: string): { connectionString: string; opti
 }
 
 export function createPool(url: string, max = 10): Db {
-  const pool = new pg.Pool({ ...connectionOptions(url), max, application_name: 'continuum' });
+  // Pipelined: statements sent without waiting for the ones before them travel together, each still answered
+  // (or failed) on its own and run in order. Code that awaits each statement behaves exactly as without it.
+  const pool = new pg.Pool({ ...connectionOptions(url), max, application_name: 'continuum', pipeline: true });
   // An idle client's error (e.g. the server restarting) must not crash the process.
   pool.on('error', () => undefined);
   pool.on('connect', preparingStatements);
@@ -131,10 +133,14 @@ export async function withReadScope<T>(db: Db, work: (tx: Tx) => Promise<T>): Pr
 export async function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await db.connect();
   try {
-    await client.query('BEGIN');
+    // BEGIN travels with the work's first statement rather than costing a round trip of its own. BEGIN
+    // fails only when the connection does, and then so does everything sent after it.
+    const begun = client.query('BEGIN');
+    begun.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
     const scope: TransactionScope = { hooks: [], state: new Map() };
     scopes.set(client, scope);
     const result = await work(client);
+    await begun;
     for (const hook of scope.hooks) await hook(client);
     await client.query('COMMIT');
     return result;
