@@ -2,7 +2,7 @@
 // DATABASE_URL with options of its own keeps them and gains the thresholds, instead of replacing them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { connectionOptions, createPool, TRIGRAM_SETTINGS } from '../../src/platform/db/pool.ts';
+import { connectionOptions, createPool, TRIGRAM_SETTINGS, withTransaction, type Tx } from '../../src/platform/db/pool.ts';
 import { testServerUrl } from '../support/db.ts';
 
 async function settings(url: string, names: string[]): Promise<string[]> {
@@ -34,4 +34,25 @@ test('connection strings without options pass through unchanged', () => {
   assert.equal(withOptions.options, `-c search_path=x ${TRIGRAM_SETTINGS}`);
   assert.equal(new URL(withOptions.connectionString).searchParams.get('options'), null);
   assert.equal(new URL(withOptions.connectionString).searchParams.get('sslmode'), 'disable');
+});
+
+test('statements a transaction sends together are committed together, or not at all when one of them fails', async () => {
+  const db = createPool(testServerUrl(), 1); // one connection, so the temporary table is seen by every step
+  try {
+    await db.query('CREATE TEMPORARY TABLE pipelined (n int PRIMARY KEY)');
+    const insert = (tx: Tx, n: number) => tx.query('INSERT INTO pipelined (n) VALUES ($1)', [n]);
+    await assert.rejects(
+      withTransaction(db, (tx) => Promise.all([insert(tx, 1), insert(tx, 1), insert(tx, 2)])),
+      (error: Error & { code?: string }) => error.code === '23505',
+    );
+    assert.equal((await db.query('SELECT count(*)::int AS n FROM pipelined')).rows[0].n, 0);
+
+    // The connection is usable afterwards.
+    await withTransaction(db, (tx) => Promise.all([insert(tx, 1), insert(tx, 2), insert(tx, 3)]));
+    assert.deepEqual((await db.query('SELECT array_agg(n ORDER BY n) AS ns FROM pipelined')).rows[0].ns, [1, 2, 3]);
+    // Not left inside a transaction: outside one, each statement's now() is its own start.
+    assert.equal((await db.query('SELECT now() = statement_timestamp() AS own')).rows[0].own, true);
+  } finally {
+    await db.end();
+  }
 });
