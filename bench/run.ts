@@ -1,8 +1,9 @@
 // `npm run bench`: Continuum under load on the large dataset, beside PostgreSQL's own baseline.
 // Starts (or reuses) a database with the scale dataset, runs the service in its own process, drives it with
 // 50 concurrent users per scenario — flat out, then at a steady pace — and prints p50/p95/p99 latency and
-// throughput (flat out, with the CPU each request cost the service, PostgreSQL and the load generator); then
-// pgbench -N on the same server, so the write path can be stated as a fraction of what PostgreSQL alone does.
+// throughput (flat out, with the CPU each request cost the service, PostgreSQL and the load generator); and
+// pgbench -N on the same server just before and just after the submissions, so the write path can be stated
+// as a fraction of what PostgreSQL alone does at that moment.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -157,14 +158,15 @@ async function pgbenchTps(args: string[], clients = CONNECTIONS): Promise<number
   return tps ? Number(tps[1]) : null;
 }
 
-async function pgbenchBaseline(serverUrl: string): Promise<number | null> {
+/** pgbench's own tables, made once per run; null when pgbench is not installed. */
+async function preparePgbench(serverUrl: string): Promise<string | null> {
   if (!PGBENCH) {
     say('pgbench not found (apt-get install postgresql-client): no baseline.');
     return null;
   }
   const url = await ensureDatabase(serverUrl, 'pgbench_baseline');
   await run(PGBENCH, ['-i', '-s', '10', '-q', url], { maxBuffer: 1 << 24 });
-  return pgbenchTps(['-N', url]);
+  return url;
 }
 
 async function main() {
@@ -214,6 +216,18 @@ async function main() {
 
     const backendPid = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     const cpuFrom: CpuSources = { servicePid: server.pid, postmasterPid: await postmasterOf(backendPid) };
+    // The baseline reaches the server the way the service does (the embedded server's socket, when it has one).
+    // This machine's speed drifts from minute to minute, so pgbench -N runs just before and just after the
+    // submissions it is compared with, rather than minutes later.
+    const serverUrl = new URL(location.url);
+    serverUrl.pathname = '/postgres';
+    const submitting = !ONLY.length || ONLY.some((w) => 'submit a concern'.includes(w));
+    const pgbenchUrl = submitting ? await preparePgbench(serverUrl.toString()) : null;
+    const baseline: number[] = [];
+    const measureBaseline = async () => {
+      const tps = pgbenchUrl ? await pgbenchTps(['-N', pgbenchUrl]) : null;
+      if (tps) baseline.push(tps);
+    };
     const names = ['Jaden Smyth', 'Olivia Jones', 'Amelia Wiliams', 'Noah Taylor', 'Isla Browne', 'Mohammed Khan', 'Ava Smith-Jones', 'Leo Davies'];
     const results: Figures[] = [];
     const paced: Figures[] = [];
@@ -225,18 +239,18 @@ async function main() {
       ['submit a concern', submitters, (a: Actor) => ({ method: 'POST' as const, path: '/api/v1/concerns', body: submitBody(a) })],
     ] as [string, Actor[], MakeRequest][]) {
       if (ONLY.length && !ONLY.some((word) => name.includes(word))) continue;
+      const isSubmit = name === 'submit a concern';
+      if (isSubmit) await measureBaseline();
       results.push(await scenario(name, base, actors, make, cpuFrom));
+      if (isSubmit) await measureBaseline();
       paced.push(await pacedScenario(name, base, actors, make, RATE_PER_USER));
       say(`  ${name}: done`);
     }
 
-    // The baseline reaches the server the way the service does (the embedded server's socket, when it has one).
-    const serverUrl = new URL(location.url);
-    serverUrl.pathname = '/postgres';
-    const tps = ONLY.length ? null : await pgbenchBaseline(serverUrl.toString());
+    const tps = baseline.length ? baseline.reduce((a, b) => a + b, 0) / baseline.length : null;
     // The same submission's SQL replayed by PostgreSQL alone: the ceiling its own statements set.
     let replay: { statements: number; tps: number | null } | null = null;
-    if (PGBENCH && (!ONLY.length || ONLY.some((w) => 'submit a concern'.includes(w)))) {
+    if (PGBENCH && submitting) {
       const a = submitters[0]!;
       const { statements, concernId } = await captureSubmitStatements(location.url, { cookie: a.cookie, 'x-csrf-token': a.csrf, accept: 'application/json' }, submitBody(a));
       const scripts = await writeScripts(pgbenchScripts(statements, concernId));
@@ -250,7 +264,7 @@ async function main() {
     for (const r of results) {
       say(`| ${r.name} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ''} | ${ms(r.cpu?.service)} | ${ms(r.cpu?.database)} | ${ms(r.cpu?.load)} |`);
     }
-    if (tps) say(`| pgbench -N baseline (${CONNECTIONS} clients) | | ${tps.toFixed(0)} tps | | | | | | | |`);
+    if (tps) say(`| pgbench -N baseline (${CONNECTIONS} clients; mean of just before and just after the submissions: ${baseline.map((t) => t.toFixed(0)).join(' and ')}) | | ${tps.toFixed(0)} tps | | | | | | | |`);
     say(`\nAt a steady ${RATE_PER_USER} request(s) per second from each of the ${CONNECTIONS} users (${RATE_PER_USER * CONNECTIONS} requests/s in all):\n`);
     say('| scenario | requests | throughput (req/s) | p50 ms | p95 ms | p99 ms | errors |');
     say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -258,7 +272,8 @@ async function main() {
       say(`| ${r.name} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ''} |`);
     }
     if (tps && submit) {
-      say(`\nConcern submissions: ${submit.rps.toFixed(0)}/s = ${((submit.rps / tps) * 100).toFixed(0)}% of the pgbench -N baseline.`);
+      const shares = baseline.map((t) => `${((submit.rps / t) * 100).toFixed(0)}%`).join(' and ');
+      say(`\nConcern submissions: ${submit.rps.toFixed(0)}/s = ${((submit.rps / tps) * 100).toFixed(0)}% of the pgbench -N baseline (${shares} of the runs just before and just after).`);
     }
     if (replay?.tps) {
       say(`The ${replay.statements} statements of one submission written alone, replayed by pgbench (${SERVICE_POOL} clients, as many as the service's pool): ${replay.tps.toFixed(0)} tps${tps ? ` = ${((replay.tps / tps) * 100).toFixed(0)}% of pgbench -N` : ''}${submit ? `; the service, writing submissions that arrive together in one transaction, reaches ${((submit.rps / replay.tps) * 100).toFixed(0)}% of that` : ''}.`);
