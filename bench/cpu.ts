@@ -51,3 +51,35 @@ export async function serverCpuSeconds(postmaster: number | null): Promise<numbe
     return sum + (s.ppid === postmaster ? s.cpuSeconds : 0);
   }, 0);
 }
+
+/** The whole machine's CPU time so far, in ticks: in all, idle (with waiting for disk), and stolen by the host. */
+export interface MachineTicks { total: number; idle: number; stolen: number }
+
+/**
+ * The first line of /proc/stat: "cpu  user nice system idle iowait irq softirq steal guest guest_nice".
+ * Guest time is already inside user and nice, so it is not counted twice.
+ */
+export function parseMachineTicks(procStat: string): MachineTicks | null {
+  const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) return null;
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  if ([user, nice, system, idle, iowait, irq, softirq].some((v) => !Number.isFinite(v))) return null;
+  const stolen = Number.isFinite(steal) ? steal! : 0; // kernels before 2.6.11 had no steal column
+  return { total: user! + nice! + system! + idle! + iowait! + irq! + softirq! + stolen, idle: idle! + iowait!, stolen };
+}
+
+export async function machineTicks(): Promise<MachineTicks | null> {
+  const text = await readFile('/proc/stat', 'utf8').catch(() => null);
+  return text ? parseMachineTicks(text) : null;
+}
+
+/**
+ * Percentages of the machine's CPU time between two readings that sat idle and that the host took for
+ * other guests (steal). A virtual machine's host can take a large and changing part of its CPUs; when it
+ * does, every figure of the same run falls with it, so a run's figures are read beside these.
+ */
+export function machineShares(before: MachineTicks | null, after: MachineTicks | null): { idle: number; stolen: number } | null {
+  if (!before || !after || after.total <= before.total) return null;
+  const total = after.total - before.total;
+  return { idle: (100 * (after.idle - before.idle)) / total, stolen: (100 * (after.stolen - before.stolen)) / total };
+}

@@ -1,7 +1,8 @@
 // `npm run bench`: Continuum under load on the large dataset, beside PostgreSQL's own baseline.
 // Starts (or reuses) a database with the scale dataset, runs the service in its own process, drives it with
 // 50 concurrent users per scenario — flat out, then at a steady pace — and prints p50/p95/p99 latency and
-// throughput (flat out, with the CPU each request cost the service, PostgreSQL and the load generator); and
+// throughput (flat out, with the CPU each request cost the service, PostgreSQL and the load generator, and the
+// share of the machine's CPU that sat idle or that its host took for other guests); and
 // pgbench -N on the same server just before and just after the submissions, so the write path can be stated
 // as a fraction of what PostgreSQL alone does at that moment.
 import { execFile, spawn } from 'node:child_process';
@@ -17,7 +18,7 @@ import { migrate } from '../src/platform/db/migrate.ts';
 import { createPool } from '../src/platform/db/pool.ts';
 import { LARGE_PARTNERSHIP_SLUG, largeDatasetExists, seedLargeDataset } from '../src/seed/large.ts';
 import { loadShippedIntoDatabase } from '../src/thresholds/registry.ts';
-import { postmasterOf, processCpuSeconds, serverCpuSeconds } from './cpu.ts';
+import { machineShares, machineTicks, postmasterOf, processCpuSeconds, serverCpuSeconds } from './cpu.ts';
 import { captureSubmitStatements, pgbenchScripts, writeScripts } from './submit-sql.ts';
 
 const run = promisify(execFile);
@@ -36,14 +37,16 @@ const SCALE = {
 };
 
 interface Actor { cookie: string; csrf: string; children: string[] }
-interface Figures { name: string; requests: number; errors: number; rps: number; p50: number; p95: number; p99: number; firstError?: string; cpu?: CpuPerRequest }
+interface Figures { name: string; requests: number; errors: number; rps: number; p50: number; p95: number; p99: number; firstError?: string; cpu?: CpuPerRequest; machine?: MachineShares | null }
+/** Percentages of the machine's CPU time that sat idle, and that the host took for other guests (steal). */
+type MachineShares = ReturnType<typeof machineShares>;
 /** CPU milliseconds per successful request, by who spent them; null where it could not be read. */
 interface CpuPerRequest { service: number | null; database: number | null; load: number }
 /** What to read CPU time from: the service's process and the database server's postmaster. */
 interface CpuSources { servicePid: number | undefined; postmasterPid: number | null }
 
 async function cpuNow(from: CpuSources) {
-  return { service: await processCpuSeconds(from.servicePid), database: await serverCpuSeconds(from.postmasterPid), load: process.cpuUsage() };
+  return { service: await processCpuSeconds(from.servicePid), database: await serverCpuSeconds(from.postmasterPid), load: process.cpuUsage(), machine: await machineTicks() };
 }
 
 function cpuPerRequest(before: Awaited<ReturnType<typeof cpuNow>>, after: Awaited<ReturnType<typeof cpuNow>>, requests: number): CpuPerRequest {
@@ -143,8 +146,9 @@ async function scenario(name: string, base: string, actors: Actor[], make: MakeR
     }
   });
   const result = await done;
-  const cpu = cpuPerRequest(cpuBefore, await cpuNow(cpuFrom), latencies.length);
-  return { ...summarise(name, latencies, errors + result.errors, firstError), cpu };
+  const cpuAfter = await cpuNow(cpuFrom);
+  const cpu = cpuPerRequest(cpuBefore, cpuAfter, latencies.length);
+  return { ...summarise(name, latencies, errors + result.errors, firstError), cpu, machine: machineShares(cpuBefore.machine, cpuAfter.machine) };
 }
 
 const PGBENCH = ['/usr/bin/pgbench', '/usr/lib/postgresql/15/bin/pgbench'].find((p) => existsSync(p));
@@ -152,10 +156,12 @@ const PGBENCH = ['/usr/bin/pgbench', '/usr/lib/postgresql/15/bin/pgbench'].find(
 // The service talks to PostgreSQL through a pool of this many connections (createPool's default).
 const SERVICE_POOL = 10;
 
-async function pgbenchTps(args: string[], clients = CONNECTIONS): Promise<number | null> {
+async function pgbenchTps(args: string[], clients = CONNECTIONS): Promise<{ tps: number; machine: MachineShares } | null> {
+  const before = await machineTicks();
   const { stdout } = await run(PGBENCH!, [...args, '-c', String(clients), '-j', '2', '-T', String(SECONDS)], { maxBuffer: 1 << 24 });
+  const machine = machineShares(before, await machineTicks());
   const tps = /tps = ([\d.]+)/.exec(stdout);
-  return tps ? Number(tps[1]) : null;
+  return tps ? { tps: Number(tps[1]), machine } : null;
 }
 
 /** pgbench's own tables, made once per run; null when pgbench is not installed. */
@@ -223,10 +229,10 @@ async function main() {
     serverUrl.pathname = '/postgres';
     const submitting = !ONLY.length || ONLY.some((w) => 'submit a concern'.includes(w));
     const pgbenchUrl = submitting ? await preparePgbench(serverUrl.toString()) : null;
-    const baseline: number[] = [];
+    const baselineRuns: NonNullable<Awaited<ReturnType<typeof pgbenchTps>>>[] = [];
     const measureBaseline = async () => {
-      const tps = pgbenchUrl ? await pgbenchTps(['-N', pgbenchUrl]) : null;
-      if (tps) baseline.push(tps);
+      const measured = pgbenchUrl ? await pgbenchTps(['-N', pgbenchUrl]) : null;
+      if (measured) baselineRuns.push(measured);
     };
     const names = ['Jaden Smyth', 'Olivia Jones', 'Amelia Wiliams', 'Noah Taylor', 'Isla Browne', 'Mohammed Khan', 'Ava Smith-Jones', 'Leo Davies'];
     const results: Figures[] = [];
@@ -247,6 +253,7 @@ async function main() {
       say(`  ${name}: done`);
     }
 
+    const baseline = baselineRuns.map((r) => r.tps);
     const tps = baseline.length ? baseline.reduce((a, b) => a + b, 0) / baseline.length : null;
     // The same submission's SQL replayed by PostgreSQL alone: the ceiling its own statements set.
     let replay: { statements: number; tps: number | null } | null = null;
@@ -254,17 +261,20 @@ async function main() {
       const a = submitters[0]!;
       const { statements, concernId } = await captureSubmitStatements(location.url, { cookie: a.cookie, 'x-csrf-token': a.csrf, accept: 'application/json' }, submitBody(a));
       const scripts = await writeScripts(pgbenchScripts(statements, concernId));
-      replay = { statements: statements.length, tps: await pgbenchTps(['-n', '-M', 'prepared', ...scripts.flatMap((f) => ['-f', f]), location.url], SERVICE_POOL) };
+      replay = { statements: statements.length, tps: (await pgbenchTps(['-n', '-M', 'prepared', ...scripts.flatMap((f) => ['-f', f]), location.url], SERVICE_POOL))?.tps ?? null };
       await Promise.all(scripts.map((f) => rm(f, { force: true })));
     }
     const submit = results.find((r) => r.name === 'submit a concern');
     const ms = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : v.toFixed(2));
-    say('\n| scenario | requests | throughput (req/s) | p50 ms | p95 ms | p99 ms | errors | CPU ms per request: service | PostgreSQL | load generator |');
-    say('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    const pct = (m: MachineShares | undefined, key: 'idle' | 'stolen') => (m ? m[key].toFixed(0) : 'n/a');
+    say('\n| scenario | requests | throughput (req/s) | p50 ms | p95 ms | p99 ms | errors | CPU ms per request: service | PostgreSQL | load generator | machine CPU idle % | taken by the host (steal) % |');
+    say('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of results) {
-      say(`| ${r.name} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ''} | ${ms(r.cpu?.service)} | ${ms(r.cpu?.database)} | ${ms(r.cpu?.load)} |`);
+      say(`| ${r.name} | ${r.requests} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors}${r.firstError ? ` (${r.firstError})` : ''} | ${ms(r.cpu?.service)} | ${ms(r.cpu?.database)} | ${ms(r.cpu?.load)} | ${pct(r.machine, 'idle')} | ${pct(r.machine, 'stolen')} |`);
     }
-    if (tps) say(`| pgbench -N baseline (${CONNECTIONS} clients; mean of just before and just after the submissions: ${baseline.map((t) => t.toFixed(0)).join(' and ')}) | | ${tps.toFixed(0)} tps | | | | | | | |`);
+    for (const [i, r] of baselineRuns.entries()) {
+      say(`| pgbench -N baseline, ${i === 0 ? 'just before' : 'just after'} the submissions (${CONNECTIONS} clients) | | ${r.tps.toFixed(0)} tps | | | | | | | | ${pct(r.machine, 'idle')} | ${pct(r.machine, 'stolen')} |`);
+    }
     say(`\nAt a steady ${RATE_PER_USER} request(s) per second from each of the ${CONNECTIONS} users (${RATE_PER_USER * CONNECTIONS} requests/s in all):\n`);
     say('| scenario | requests | throughput (req/s) | p50 ms | p95 ms | p99 ms | errors |');
     say('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { processCpuSeconds, serverCpuSeconds } from '../../bench/cpu.ts';
+import { machineShares, machineTicks, parseMachineTicks, processCpuSeconds, serverCpuSeconds } from '../../bench/cpu.ts';
 
 // A stand-in for a PostgreSQL server: a parent process whose child (a backend) burns CPU and exits.
 const PARENT = `
@@ -26,4 +26,23 @@ test('a server process keeps the CPU time of the children it has reaped', async 
   } finally {
     parent.kill();
   }
+});
+
+test('the machine line of /proc/stat gives idle and stolen time, guest time not counted twice', () => {
+  const text = 'cpu  1000 50 300 600 40 0 10 200 70 0\ncpu0 500 25 150 300 20 0 5 100 35 0\nintr 1 2 3\n';
+  assert.deepEqual(parseMachineTicks(text), { total: 2200, idle: 640, stolen: 200 });
+  assert.equal(parseMachineTicks('intr 1 2 3\n'), null);
+  const shares = machineShares({ total: 2200, idle: 640, stolen: 200 }, { total: 2400, idle: 690, stolen: 260 });
+  assert.deepEqual(shares, { idle: 25, stolen: 30 });
+  assert.equal(machineShares({ total: 10, idle: 0, stolen: 0 }, { total: 10, idle: 0, stolen: 0 }), null);
+});
+
+test('this machine\'s own /proc/stat reads, and its time moves on', async () => {
+  const before = await machineTicks();
+  assert.ok(before, '/proc/stat has a cpu line');
+  const until = Date.now() + 50;
+  while (Date.now() < until); // at least a few ticks (1/100 s each) pass
+  const shares = machineShares(before, await machineTicks());
+  assert.ok(shares, 'the total moved');
+  assert.ok(shares.idle >= 0 && shares.idle <= 100 && shares.stolen >= 0 && shares.stolen <= 100, JSON.stringify(shares));
 });
