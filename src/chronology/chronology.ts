@@ -54,13 +54,17 @@ export async function viewChronology(
   db: Db, principal: Principal, ctx: AuditContext, childId: string, q: ChronologyQuery, opts: { limit: number; action: 'chronology.view' | 'chronology.pdf' | 'triage.chronology' },
 ): Promise<ChronologyResult> {
   return withReadScope(db, async (tx) => {
-    const child = await getChildSummary(tx, childId);
+    // Both reads go to PostgreSQL together (the connection pipelines them): one round trip, not two. The
+    // events are the principal's own organisation's, and none leaves here unless the policy lets them see the child.
+    const [child, events] = await Promise.all([
+      getChildSummary(tx, childId),
+      listEvents(tx, childId, {
+        organisationId: principal.organisationId,
+        includeRestricted: canSeeRestricted(principal, principal.organisationId),
+        types: q.types, from: q.from, to: q.to, limit: opts.limit + 1,
+      }),
+    ]);
     if (!child || !canSeeChild(principal, child.organisation_ids)) return { ok: false, reason: 'not-found' } as const;
-    const events = await listEvents(tx, childId, {
-      organisationId: principal.organisationId,
-      includeRestricted: canSeeRestricted(principal, principal.organisationId),
-      types: q.types, from: q.from, to: q.to, limit: opts.limit + 1,
-    });
     await recordAudit(tx, ctx, {
       action: opts.action, recordType: 'child', recordId: childId,
       details: { entries: Math.min(events.length, opts.limit), types: q.types.join(',') || null, from: q.from ?? null, to: q.to ?? null },
