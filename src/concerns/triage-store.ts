@@ -19,19 +19,23 @@ export interface QueueRow {
  * rows shown only; the count is worked out once, in the same statement, rather than in a round trip of its own.
  */
 export async function listQueue(db: Queryable, organisationId: string, opts: { includeRestricted: boolean; limit: number }): Promise<{ rows: QueueRow[]; total: number }> {
-  const { rows } = await db.query<QueueRow & { total: number }>(
-    `SELECT c.id, c.reference, c.child_id, c.status, c.submitted_at, c.immediate_danger, c.categories,
-            (SELECT trim(ch.first_name || ' ' || ch.last_name) FROM children ch WHERE ch.id = c.child_id) AS child_name,
-            (SELECT u.name FROM users u WHERE u.id = c.raised_by) AS raised_by_name,
+  // The rows come back as one JSON array: the driver then reads one value instead of nine a row, which
+  // was a fifth of the service's time on each queue (the timestamps become Dates again below).
+  const { rows: [answer] } = await db.query<{ rows: (Omit<QueueRow, 'submitted_at'> & { submitted_at: string })[]; total: number }>(
+    `SELECT coalesce(json_agg(q ORDER BY q.immediate_danger DESC, q.submitted_at, q.reference), '[]') AS rows,
             (SELECT count(*)::int FROM concerns n
               WHERE n.organisation_id = $1 AND n.status IN ('new', 'in_triage') AND ($2 OR NOT n.restricted)) AS total
-       FROM concerns c
-      WHERE c.organisation_id = $1 AND c.status IN ('new', 'in_triage') AND ($2 OR NOT c.restricted)
-      ORDER BY c.immediate_danger DESC, c.submitted_at ASC, c.reference ASC
-      LIMIT $3`,
+       FROM (SELECT c.id, c.reference, c.child_id, c.status, c.submitted_at, c.immediate_danger, c.categories,
+                    (SELECT trim(ch.first_name || ' ' || ch.last_name) FROM children ch WHERE ch.id = c.child_id) AS child_name,
+                    (SELECT u.name FROM users u WHERE u.id = c.raised_by) AS raised_by_name
+               FROM concerns c
+              WHERE c.organisation_id = $1 AND c.status IN ('new', 'in_triage') AND ($2 OR NOT c.restricted)
+              ORDER BY c.immediate_danger DESC, c.submitted_at ASC, c.reference ASC
+              LIMIT $3) q`,
     [organisationId, opts.includeRestricted, opts.limit],
   );
-  return { rows, total: rows[0]?.total ?? 0 };
+  const rows = answer!.rows.map((r) => Object.assign(r, { submitted_at: new Date(r.submitted_at) }) as QueueRow);
+  return { rows, total: answer!.total };
 }
 
 export interface ConcernRow {
