@@ -359,8 +359,9 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
   // The candidates' names in this organisation are then scored in one join and one aggregate: a subquery per
   // candidate cost a third of the statement. Every child the organisation knows has its legal name indexed
   // here (migration 010), so this join also keeps the result to those children.
+  // The candidates come back as one JSON array: the driver then reads one value instead of twelve a row.
   const limit = p(q.limit);
-  const { rows } = await db.query<SearchCandidateRow>(
+  const { rows: [answer] } = await db.query<{ candidates: SearchCandidateRow[] }>(
     `WITH ${codesCte} ${trigramCte} candidates(child_id) AS (SELECT DISTINCT b.child_id FROM (${branches.join('\nUNION\n')}) b(child_id)),
      names AS (
        SELECT cn.child_id,
@@ -369,6 +370,7 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
               bool_or(cn.last_phonetic = ANY(${codesParam})) AS last_ph
          FROM candidates x JOIN child_name_search cn ON cn.organisation_id = $1 AND cn.child_id = x.child_id
         GROUP BY cn.child_id)
+     SELECT coalesce(json_agg(r ORDER BY r."nameSimilarity" DESC NULLS LAST), '[]') AS candidates FROM (
      SELECT c.id, c.first_name AS "firstName", c.last_name AS "lastName", c.known_as AS "knownAs",
             c.date_of_birth AS "dateOfBirth", c.expected_due_date AS "expectedDueDate", c.nhs_number AS "nhsNumber",
             n.sim AS "nameSimilarity", n.first_ph AS "firstNamePhonetic", n.last_ph AS "lastNamePhonetic",
@@ -380,8 +382,8 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
                 (array_agg(ca.postcode ORDER BY (ca.to_date IS NULL) DESC, ca.from_date DESC NULLS LAST, ca.id DESC))[1] AS current
            FROM child_addresses ca WHERE ca.child_id = c.id) a ON true
       ORDER BY n.sim DESC NULLS LAST
-      LIMIT ${limit}`,
+      LIMIT ${limit}) r`,
     params,
   );
-  return rows;
+  return answer!.candidates;
 }
