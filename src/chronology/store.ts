@@ -39,16 +39,19 @@ export async function listEvents(db: Queryable, childId: string, f: EventFilter)
   if (f.types?.length) where.push(`e.type = ANY(${p(f.types)}::text[])`);
   if (f.from) where.push(`e.occurred_at >= (${p(f.from)}::date::timestamp AT TIME ZONE 'Europe/London')`);
   if (f.to) where.push(`e.occurred_at < ((${p(f.to)}::date + 1)::timestamp AT TIME ZONE 'Europe/London')`);
-  const { rows } = await db.query<EventRow>(
-    `SELECT e.id, e.type, e.occurred_at, e.recorded_at, u.name AS recorded_by_name, e.summary, e.detail, e.source_type, e.source_id,
+  // The events come back as one JSON array: the driver then reads one value instead of eleven a row (the
+  // timestamps become Dates again below).
+  const { rows: [answer] } = await db.query<{ events: (Omit<EventRow, 'occurred_at' | 'recorded_at'> & { occurred_at: string; recorded_at: string })[] }>(
+    `SELECT coalesce(json_agg(r ORDER BY r.occurred_at DESC, r.id DESC), '[]') AS events FROM (
+     SELECT e.id, e.type, e.occurred_at, e.recorded_at, u.name AS recorded_by_name, e.summary, e.detail, e.source_type, e.source_id,
             e.significant, e.restricted
        FROM events e LEFT JOIN users u ON u.id = e.recorded_by
       WHERE ${where.join(' AND ')}
       ORDER BY e.occurred_at DESC, e.id DESC
-      LIMIT ${p(f.limit)}`,
+      LIMIT ${p(f.limit)}) r`,
     params,
   );
-  return rows;
+  return answer!.events.map((e) => Object.assign(e, { occurred_at: new Date(e.occurred_at), recorded_at: new Date(e.recorded_at) }) as EventRow);
 }
 
 export interface ChildSummary {
