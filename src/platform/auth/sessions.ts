@@ -101,11 +101,14 @@ async function loadSessions(db: Queryable, checks: SessionCheck[]): Promise<(Ses
         FROM live l
        WHERE s.id = l.id AND s.id IN (SELECT id FROM due)
        RETURNING s.id, s.idle_expires_at)
+    SELECT coalesce(json_agg(r), '[]') AS sessions FROM (
     SELECT ${SESSION_COLUMNS.replace('s.idle_expires_at', 'coalesce(t.idle_expires_at, s.idle_expires_at) AS idle_expires_at')}
       FROM live s LEFT JOIN touched t ON t.id = s.id
-      JOIN users u ON u.id = s.user_id AND u.active JOIN organisations o ON o.id = u.organisation_id`;
-  const { rows } = await db.query(sql, [checks.map((c) => c.tokenHash), checks.map((c) => c.idleMinutes), checks.map((c) => c.touch)]);
-  const found = new Map(rows.map((r) => [r.session_id as string, toSessionUser(r)]));
+      JOIN users u ON u.id = s.user_id AND u.active JOIN organisations o ON o.id = u.organisation_id) r`;
+  // As one JSON array: the driver reads one value for the batch instead of thirteen a session.
+  const { rows: [answer] } = await db.query<{ sessions: Record<string, unknown>[] }>(
+    sql, [checks.map((c) => c.tokenHash), checks.map((c) => c.idleMinutes), checks.map((c) => c.touch)]);
+  const found = new Map(answer!.sessions.map((r) => [r.session_id as string, toSessionUser({ ...r, idle_expires_at: new Date(r.idle_expires_at as string) })]));
   // Each check gets its own copy: requests on one session must not share an object.
   return checks.map((c) => { const u = found.get(c.tokenHash); return u ? { ...u } : null; });
 }
