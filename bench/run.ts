@@ -5,39 +5,22 @@
 // share of the machine's CPU that sat idle or that its host took for other guests); and
 // pgbench -N on the same server just before and just after the submissions, so the write path can be stated
 // as a fraction of what PostgreSQL alone does at that moment.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
-import { loadConfig } from '../src/config.ts';
-import { createSession } from '../src/platform/auth/sessions.ts';
-import { ensureDatabase, locateDatabase } from '../src/platform/db/connect.ts';
-import { freePort } from '../src/platform/db/embedded.ts';
-import { migrate } from '../src/platform/db/migrate.ts';
-import { createPool } from '../src/platform/db/pool.ts';
-import { LARGE_PARTNERSHIP_SLUG, largeDatasetExists, seedLargeDataset } from '../src/seed/large.ts';
-import { loadShippedIntoDatabase } from '../src/thresholds/registry.ts';
+import { ensureDatabase } from '../src/platform/db/connect.ts';
 import { machineShares, machineTicks, postmasterOf, processCpuSeconds, serverCpuSeconds } from './cpu.ts';
+import { benchScenarios, CONNECTIONS, openBenchDatabase, requestFor, say, SECONDS, startService, stopService, submitBody, type Actor, type Scenario } from './setup.ts';
 import { captureSubmitStatements, pgbenchScripts, writeScripts } from './submit-sql.ts';
 
 const run = promisify(execFile);
-const say = (s: string) => process.stdout.write(`${s}\n`);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATE_PER_USER = Number(process.env.BENCH_RATE_PER_USER ?? 2);
-// For quick looks while tuning: BENCH_ONLY=triage,search runs only the scenarios whose names contain those words;
 // BENCH_PROFILE=dir writes the service's CPU profile there (open it in Chrome DevTools).
-const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const PROFILE_DIR = process.env.BENCH_PROFILE;
-const SCALE = {
-  organisations: Number(process.env.BENCH_ORGANISATIONS ?? 200),
-  children: Number(process.env.BENCH_CHILDREN ?? 100_000),
-  concerns: Number(process.env.BENCH_CONCERNS ?? 500_000),
-};
 
-interface Actor { cookie: string; csrf: string; children: string[] }
-interface Figures { name: string; requests: number; errors: number; rps: number; p50: number; p95: number; p99: number; firstError?: string; cpu?: CpuPerRequest; machine?: MachineShares | null }
+interface Figures { name: string; requests: number; errors: number; rps: number; p50: number; p95: number; p99: number; firstError?: string; cpu?: CpuPerRequest; machine?: MachineShares }
 /** Percentages of the machine's CPU time that sat idle, and that the host took for other guests (steal). */
 type MachineShares = ReturnType<typeof machineShares>;
 /** CPU milliseconds per successful request, by who spent them; null where it could not be read. */
@@ -55,19 +38,10 @@ function cpuPerRequest(before: Awaited<ReturnType<typeof cpuNow>>, after: Awaite
   return { service: perRequest(before.service, after.service), database: perRequest(before.database, after.database), load: (load.user + load.system) / 1000 / Math.max(requests, 1) };
 }
 
-const pickFrom = <T,>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
-const submitBody = (a: Actor) => ({
-  childId: pickFrom(a.children), whatHappened: 'Child arrived with a bruise on the cheek and said a parent hit them.',
-  childsWords: 'Mum slapped me', occurredAtText: 'This morning before school', location: 'Classroom', present: 'Class teacher',
-  categories: ['physical_abuse'], immediateDanger: false, toldDslInPerson: false,
-});
-
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
-
-type MakeRequest = (a: Actor) => { method?: 'GET' | 'POST'; path: string; body?: unknown };
 
 function summarise(name: string, latencies: number[], errors: number, firstError?: string): Figures {
   latencies.sort((a, b) => a - b);
@@ -80,7 +54,7 @@ function summarise(name: string, latencies: number[], errors: number, firstError
  * beat, the beats spread at random over the interval as real users' would be. (Firing every user on the same
  * beat would measure a burst of 50, not the load.) Latency is what they would see at that load.
  */
-async function pacedScenario(name: string, base: string, actors: Actor[], make: MakeRequest, ratePerUser: number): Promise<Figures> {
+async function pacedScenario({ name, actors, make }: Scenario, base: string, ratePerUser: number): Promise<Figures> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -114,7 +88,7 @@ async function pacedScenario(name: string, base: string, actors: Actor[], make: 
 }
 
 /** Each of the 50 users sends its next request as soon as the last one answers: the service's capacity. */
-async function scenario(name: string, base: string, actors: Actor[], make: MakeRequest, cpuFrom: CpuSources): Promise<Figures> {
+async function scenario(s: Scenario, base: string, cpuFrom: CpuSources): Promise<Figures> {
   const cpuBefore = await cpuNow(cpuFrom);
   const latencies: number[] = [];
   let errors = 0;
@@ -122,22 +96,8 @@ async function scenario(name: string, base: string, actors: Actor[], make: MakeR
   let finish: (r: autocannon.Result) => void = () => undefined;
   let fail: (e: unknown) => void = () => undefined;
   const done = new Promise<autocannon.Result>((resolve, reject) => { finish = resolve; fail = reject; });
-  const instance = autocannon({
-    url: base,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: [{
-      setupRequest: (req) => {
-        const actor = actors[Math.floor(Math.random() * actors.length)]!;
-        const r = make(actor);
-        return {
-          ...req, method: r.method ?? 'GET', path: r.path,
-          headers: { cookie: actor.cookie, 'x-csrf-token': actor.csrf, accept: 'application/json', ...(r.body ? { 'content-type': 'application/json' } : {}) },
-          body: r.body ? JSON.stringify(r.body) : undefined,
-        };
-      },
-    }],
-  }, (error, result) => (error ? fail(error) : finish(result)));
+  const instance = autocannon({ url: base, connections: CONNECTIONS, duration: SECONDS, requests: [requestFor(s)] },
+    (error, result) => (error ? fail(error) : finish(result)));
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     if (statusCode < 300) latencies.push(responseTime);
     else {
@@ -148,7 +108,7 @@ async function scenario(name: string, base: string, actors: Actor[], make: MakeR
   const result = await done;
   const cpuAfter = await cpuNow(cpuFrom);
   const cpu = cpuPerRequest(cpuBefore, cpuAfter, latencies.length);
-  return { ...summarise(name, latencies, errors + result.errors, firstError), cpu, machine: machineShares(cpuBefore.machine, cpuAfter.machine) };
+  return { ...summarise(s.name, latencies, errors + result.errors, firstError), cpu, machine: machineShares(cpuBefore.machine, cpuAfter.machine) };
 }
 
 const PGBENCH = ['/usr/bin/pgbench', '/usr/lib/postgresql/15/bin/pgbench'].find((p) => existsSync(p));
@@ -176,49 +136,13 @@ async function preparePgbench(serverUrl: string): Promise<string | null> {
 }
 
 async function main() {
-  const config = loadConfig({ ...process.env, DATA_DIR: process.env.BENCH_DATA_DIR ?? '.bench-data' });
-  const location = await locateDatabase(config, { log: () => undefined, shareRunning: true });
-  const db = createPool(location.url, 4);
-  let server: ReturnType<typeof spawn> | undefined;
+  const { location, db } = await openBenchDatabase();
+  let server: Awaited<ReturnType<typeof startService>>['server'] | undefined;
   try {
-    await migrate(db);
-    await loadShippedIntoDatabase(db);
-    if (!(await largeDatasetExists(db))) {
-      say(`Seeding the scale dataset (${SCALE.organisations} organisations, ${SCALE.children} children, ${SCALE.concerns} concerns + events) …`);
-      await seedLargeDataset(db, SCALE, say);
-    }
-    const counts = (await db.query(`SELECT (SELECT count(*) FROM children) AS children, (SELECT count(*) FROM concerns) AS concerns,
-      (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM organisations) AS organisations`)).rows[0];
-    say(`Dataset: ${counts.organisations} organisations, ${counts.children} children, ${counts.concerns} concerns, ${counts.events} events.`);
-
-    // Sessions for DSLs and practitioners, created directly: this measures the service, not sign-in. Concerns
-    // are submitted in 50 other organisations than those read, so runs do not lengthen the queues they measure.
-    const orgs = (await db.query<{ id: string; dsl: string; practitioner: string }>(
-      `SELECT o.id, (SELECT id FROM users WHERE organisation_id = o.id AND role = 'dsl' LIMIT 1) AS dsl,
-              (SELECT id FROM users WHERE organisation_id = o.id AND role = 'practitioner' LIMIT 1) AS practitioner
-         FROM organisations o JOIN partnerships p ON p.id = o.partnership_id WHERE p.slug = $1 ORDER BY o.name LIMIT 100`,
-      [LARGE_PARTNERSHIP_SLUG])).rows;
-    const actorFor = async (userId: string, orgId: string): Promise<Actor> => {
-      const token = await createSession(db, userId, { ip: '127.0.0.1', idleMinutes: 240, secondFactorDone: true });
-      const csrf = (await db.query<{ csrf_token: string }>('SELECT csrf_token FROM sessions WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1', [userId])).rows[0]!.csrf_token;
-      const children = (await db.query<{ child_id: string }>('SELECT child_id FROM child_organisations WHERE organisation_id = $1 LIMIT 100', [orgId])).rows.map((r) => r.child_id);
-      return { cookie: `continuum_session=${token}`, csrf, children };
-    };
-    const dsls = await Promise.all(orgs.slice(0, 50).map((o) => actorFor(o.dsl, o.id)));
-    const practitioners = await Promise.all(orgs.slice(0, 50).map((o) => actorFor(o.practitioner, o.id)));
-    const submitters = await Promise.all(orgs.slice(50).map((o) => actorFor(o.practitioner, o.id)));
-
-    const port = await freePort();
-    server = spawn(process.execPath, [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), '--import', 'tsx', 'src/server.ts'], {
-      env: { ...process.env, DATABASE_URL: location.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i += 1) {
-      if ((await fetch(`${base}/health`).catch(() => null))?.ok) break;
-      if (i > 120) throw new Error('the service did not start');
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const scenarios = await benchScenarios(db);
+    const service = await startService({ databaseUrl: location.url, nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [] });
+    server = service.server;
+    const { base } = service;
 
     const backendPid = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     const cpuFrom: CpuSources = { servicePid: server.pid, postmasterPid: await postmasterOf(backendPid) };
@@ -227,30 +151,23 @@ async function main() {
     // submissions it is compared with, rather than minutes later.
     const serverUrl = new URL(location.url);
     serverUrl.pathname = '/postgres';
-    const submitting = !ONLY.length || ONLY.some((w) => 'submit a concern'.includes(w));
+    const submitting = scenarios.some((x) => x.name === 'submit a concern');
     const pgbenchUrl = submitting ? await preparePgbench(serverUrl.toString()) : null;
     const baselineRuns: NonNullable<Awaited<ReturnType<typeof pgbenchTps>>>[] = [];
     const measureBaseline = async () => {
       const measured = pgbenchUrl ? await pgbenchTps(['-N', pgbenchUrl]) : null;
       if (measured) baselineRuns.push(measured);
     };
-    const names = ['Jaden Smyth', 'Olivia Jones', 'Amelia Wiliams', 'Noah Taylor', 'Isla Browne', 'Mohammed Khan', 'Ava Smith-Jones', 'Leo Davies'];
     const results: Figures[] = [];
     const paced: Figures[] = [];
     say(`\nEach scenario: ${CONNECTIONS} concurrent users for ${SECONDS} s.`);
-    for (const [name, actors, make] of [
-      ['search for a person', practitioners, () => ({ path: `/api/v1/children?name=${encodeURIComponent(pickFrom(names))}` })],
-      ['open the triage queue', dsls, () => ({ path: '/api/v1/triage' })],
-      ['open a chronology', dsls, (a: Actor) => ({ path: `/api/v1/children/${pickFrom(a.children)}/chronology` })],
-      ['submit a concern', submitters, (a: Actor) => ({ method: 'POST' as const, path: '/api/v1/concerns', body: submitBody(a) })],
-    ] as [string, Actor[], MakeRequest][]) {
-      if (ONLY.length && !ONLY.some((word) => name.includes(word))) continue;
-      const isSubmit = name === 'submit a concern';
+    for (const s of scenarios) {
+      const isSubmit = s.name === 'submit a concern';
       if (isSubmit) await measureBaseline();
-      results.push(await scenario(name, base, actors, make, cpuFrom));
+      results.push(await scenario(s, base, cpuFrom));
       if (isSubmit) await measureBaseline();
-      paced.push(await pacedScenario(name, base, actors, make, RATE_PER_USER));
-      say(`  ${name}: done`);
+      paced.push(await pacedScenario(s, base, RATE_PER_USER));
+      say(`  ${s.name}: done`);
     }
 
     const baseline = baselineRuns.map((r) => r.tps);
@@ -258,7 +175,7 @@ async function main() {
     // The same submission's SQL replayed by PostgreSQL alone: the ceiling its own statements set.
     let replay: { statements: number; tps: number | null } | null = null;
     if (PGBENCH && submitting) {
-      const a = submitters[0]!;
+      const a: Actor = scenarios.find((x) => x.name === 'submit a concern')!.actors[0]!;
       const { statements, concernId } = await captureSubmitStatements(location.url, { cookie: a.cookie, 'x-csrf-token': a.csrf, accept: 'application/json' }, submitBody(a));
       const scripts = await writeScripts(pgbenchScripts(statements, concernId));
       replay = { statements: statements.length, tps: (await pgbenchTps(['-n', '-M', 'prepared', ...scripts.flatMap((f) => ['-f', f]), location.url], SERVICE_POOL))?.tps ?? null };
@@ -289,9 +206,8 @@ async function main() {
       say(`The ${replay.statements} statements of one submission written alone, replayed by pgbench (${SERVICE_POOL} clients, as many as the service's pool): ${replay.tps.toFixed(0)} tps${tps ? ` = ${((replay.tps / tps) * 100).toFixed(0)}% of pgbench -N` : ''}${submit ? `; the service, writing submissions that arrive together in one transaction, reaches ${((submit.rps / replay.tps) * 100).toFixed(0)}% of that` : ''}.`);
     }
   } finally {
-    server?.kill('SIGTERM');
+    await stopService(server);
     await db.end();
-    if (server) await new Promise((r) => server!.once('exit', r));
     await location.embedded?.stop();
   }
 }
