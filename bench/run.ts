@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { ensureDatabase } from '../src/platform/db/connect.ts';
 import { machineShares, machineTicks, postmasterOf, processCpuSeconds, serverCpuSeconds } from './cpu.ts';
-import { benchScenarios, CONNECTIONS, openBenchDatabase, requestFor, say, SECONDS, startService, stopService, submitBody, type Actor, type Scenario } from './setup.ts';
+import { benchScenarios, CONNECTIONS, headersFor, openBenchDatabase, requestFor, say, SECONDS, startService, stopService, submitBody, type Actor, type Scenario } from './setup.ts';
 import { captureSubmitStatements, pgbenchScripts, writeScripts } from './submit-sql.ts';
 
 const run = promisify(execFile);
@@ -70,7 +70,7 @@ async function pacedScenario({ name, actors, make }: Scenario, base: string, rat
       const started = performance.now();
       const response = await fetch(base + r.path, {
         method: r.method ?? 'GET',
-        headers: { cookie: actor.cookie, 'x-csrf-token': actor.csrf, accept: 'application/json', ...(r.body ? { 'content-type': 'application/json' } : {}) },
+        headers: headersFor(actor, !!r.body),
         body: r.body ? JSON.stringify(r.body) : undefined,
       }).catch((e: Error) => e);
       if (response instanceof Error || response.status >= 300) {
@@ -176,7 +176,7 @@ async function main() {
     let replay: { statements: number; tps: number | null } | null = null;
     if (PGBENCH && submitting) {
       const a: Actor = scenarios.find((x) => x.name === 'submit a concern')!.actors[0]!;
-      const { statements, concernId } = await captureSubmitStatements(location.url, { cookie: a.cookie, 'x-csrf-token': a.csrf, accept: 'application/json' }, submitBody(a));
+      const { statements, concernId } = await captureSubmitStatements(location.url, headersFor(a, false), submitBody(a));
       const scripts = await writeScripts(pgbenchScripts(statements, concernId));
       replay = { statements: statements.length, tps: (await pgbenchTps(['-n', '-M', 'prepared', ...scripts.flatMap((f) => ['-f', f]), location.url], SERVICE_POOL))?.tps ?? null };
       await Promise.all(scripts.map((f) => rm(f, { force: true })));

@@ -80,6 +80,11 @@ export async function benchScenarios(db: Db): Promise<Scenario[]> {
   return all.filter((s) => !ONLY.length || ONLY.some((word) => s.name.includes(word)));
 }
 
+/** A signed-in user's request headers: their session cookie and CSRF token, asking for JSON. */
+export function headersFor(actor: Actor, withBody: boolean): Record<string, string> {
+  return { cookie: actor.cookie, 'x-csrf-token': actor.csrf, accept: 'application/json', ...(withBody ? { 'content-type': 'application/json' } : {}) };
+}
+
 /** An autocannon request for one scenario: a user picked at random, with their cookie and CSRF token. */
 export function requestFor(scenario: Scenario): autocannon.Request {
   return {
@@ -88,7 +93,7 @@ export function requestFor(scenario: Scenario): autocannon.Request {
       const r = scenario.make(actor);
       return {
         ...req, method: r.method ?? 'GET', path: r.path,
-        headers: { cookie: actor.cookie, 'x-csrf-token': actor.csrf, accept: 'application/json', ...(r.body ? { 'content-type': 'application/json' } : {}) },
+        headers: headersFor(actor, !!r.body),
         body: r.body ? JSON.stringify(r.body) : undefined,
       };
     },
