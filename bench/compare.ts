@@ -24,8 +24,9 @@ async function drive(base: string, s: Scenario, seconds: number): Promise<{ ok: 
 
 async function main() {
   const revision = process.argv[2] ?? 'HEAD';
-  const { stdout } = await run('git', ['rev-parse', '--short', `${revision}^{commit}`]);
-  const commit = stdout.trim();
+  const commit = (await run('git', ['rev-parse', '--short', '--verify', `${revision}^{commit}`]).catch(() => {
+    throw new Error(`${revision} is not a commit of this repository (give a branch, tag or commit, e.g. HEAD~1)`);
+  })).stdout.trim();
   const before = await mkdtemp(path.join(os.tmpdir(), 'continuum-compare-'));
   await run('git', ['worktree', 'add', '--detach', before, commit]);
   await symlink(path.resolve('node_modules'), path.join(before, 'node_modules'));
