@@ -72,15 +72,14 @@ export interface NewConcernRow {
 
 /**
  * New concerns, several in one statement (see recordConcern's group commit), each with the id the caller
- * chose; the organisations raising them come to know the children (child_organisations) in the same statement.
+ * chose. Each raising organisation already knows its child: the policy (canSeeChild) allows a concern only then.
  */
 export async function insertConcerns(db: Queryable, concerns: (NewConcernRow & { id: string })[]): Promise<Map<string, { reference: number; submittedAt: Date }>> {
   const { rows } = await db.query<{ id: string; reference: number; submitted_at: Date }>(
     `WITH x AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "childId" uuid, "organisationId" uuid, "raisedBy" uuid,
          "whatHappened" text, "childsWords" text, "occurredAt" timestamptz, "occurredAtText" text, location text, present text,
-         injuries text, categories text[], "immediateDanger" boolean, "called999" boolean, "toldDslInPerson" boolean)),
-     known AS (INSERT INTO child_organisations (child_id, organisation_id) SELECT DISTINCT "childId", "organisationId" FROM x ON CONFLICT DO NOTHING)
+         injuries text, categories text[], "immediateDanger" boolean, "called999" boolean, "toldDslInPerson" boolean))
      INSERT INTO concerns (id, child_id, organisation_id, raised_by, what_happened, childs_words, occurred_at, occurred_at_text,
                            location, present, injuries, categories, immediate_danger, called_999, told_dsl_in_person)
      SELECT id, "childId", "organisationId", "raisedBy", "whatHappened", "childsWords", "occurredAt", "occurredAtText", location, present,
