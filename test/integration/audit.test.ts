@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, test } from 'node:test';
-import { recordAudit, verifyAudit } from '../../src/platform/audit/audit.ts';
+import { after, before, describe, mock, test } from 'node:test';
+import { listAudit, recordAudit, verifyAudit } from '../../src/platform/audit/audit.ts';
 import { createPool, withReadScope, withTransaction } from '../../src/platform/db/pool.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { createUser } from '../support/fixtures.ts';
@@ -61,6 +61,28 @@ describe('audit log', () => {
     assert.match(bad.body, /Enter a real date|Enter a date/);
     const none = await c.get('/audit?to=2000-01-01');
     assert.match(none.body, /No entries match/);
+  });
+
+  test("the date filter uses England's days, whatever the database server's time zone", async () => {
+    // 23:30 UTC on 30 June and on 1 July are 00:30 BST on 1 and 2 July.
+    for (const at of ['2026-06-30T23:30:00Z', '2026-07-01T23:30:00Z']) {
+      mock.timers.enable({ apis: ['Date'], now: new Date(at) });
+      try {
+        await withTransaction(t.db, (tx) => recordAudit(tx, ctx, { action: 'test.london-day', details: { at } }));
+      } finally {
+        mock.timers.reset();
+      }
+    }
+    for (const zone of ['UTC', 'America/New_York', 'Europe/London']) {
+      const ats = (from: string, to: string) => withTransaction(t.db, async (tx) => {
+        await tx.query(`SET LOCAL TimeZone = '${zone}'`);
+        const { rows } = await listAudit(tx, { action: 'test.london-day', from, to, limit: 10, offset: 0 });
+        return rows.map((r) => (r.details as { at: string }).at).sort();
+      });
+      assert.deepEqual(await ats('2026-07-01', '2026-07-01'), ['2026-06-30T23:30:00Z'], `1 July in ${zone}`);
+      assert.deepEqual(await ats('2026-06-30', '2026-06-30'), [], `30 June in ${zone}`);
+      assert.deepEqual(await ats('2026-07-01', '2026-07-02'), ['2026-06-30T23:30:00Z', '2026-07-01T23:30:00Z'], `1–2 July in ${zone}`);
+    }
   });
 
   test('entries cannot be updated or deleted through ordinary SQL', async () => {

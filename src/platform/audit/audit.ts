@@ -248,8 +248,10 @@ export async function listAudit(db: Queryable, f: AuditFilter) {
   if (f.action) add('a.action LIKE ?', `${f.action.replace(/[%_\\]/g, '\\$&')}%`);
   if (f.recordType) add('a.record_type = ?', f.recordType);
   if (f.recordId) add('a.record_id = ?', f.recordId);
-  if (f.from) add('a.at >= ?::date', f.from);
-  if (f.to) add("a.at < (?::date + interval '1 day')", f.to);
+  // Days are England's (midnight in London), whatever the database server's time zone: an entry at 00:30 BST
+  // on 1 July belongs to 1 July, as the page shows it, not to the UTC day before.
+  if (f.from) add("a.at >= (?::date::timestamp AT TIME ZONE 'Europe/London')", f.from);
+  if (f.to) add("a.at < ((?::date + 1)::timestamp AT TIME ZONE 'Europe/London')", f.to);
   params.push(f.limit + 1, f.offset);
   const { rows } = await db.query(
     `SELECT a.id, a.at, a.action, a.record_type, a.record_id, a.user_role, a.ip, a.request_id, a.details,
