@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
-import { benchScenarios, CONNECTIONS, openBenchDatabase, requestFor, say, startService, stopService, type Scenario } from './setup.ts';
+import { benchScenarios, CONNECTIONS, nodeVersion, openBenchDatabase, requestFor, say, SERVICE_NODE, startService, stopService, type Scenario } from './setup.ts';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
@@ -35,9 +35,11 @@ async function main() {
   const services: Awaited<ReturnType<typeof startService>>[] = [];
   try {
     const scenarios = await benchScenarios(db);
-    services.push(await startService({ cwd: before, databaseUrl: location.url }), await startService({ databaseUrl: location.url }));
+    // BENCH_NODE runs this checkout's service on another Node.js: against HEAD, that compares the runtimes.
+    const [theirs, ours] = await Promise.all([nodeVersion(process.execPath), nodeVersion(SERVICE_NODE)]);
+    services.push(await startService({ cwd: before, databaseUrl: location.url }), await startService({ databaseUrl: location.url, node: SERVICE_NODE }));
     const [then, now] = services as [typeof services[0], typeof services[0]];
-    say(`\nThis checkout against ${commit}, side by side: ${Math.floor(CONNECTIONS / 2)} users each, ${ROUNDS} rounds of ${ROUND_SECONDS} s.\n`);
+    say(`\nThis checkout (Node.js ${ours}) against ${commit} (Node.js ${theirs}), side by side: ${Math.floor(CONNECTIONS / 2)} users each, ${ROUNDS} rounds of ${ROUND_SECONDS} s.\n`);
     say(`| scenario | ${commit} req/s | this checkout req/s | this / ${commit} | each round |`);
     say('| --- | ---: | ---: | ---: | --- |');
     for (const s of scenarios) {

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { ensureDatabase } from '../src/platform/db/connect.ts';
 import { machineShares, machineTicks, postmasterOf, processCpuSeconds, serverCpuSeconds } from './cpu.ts';
-import { benchScenarios, CONNECTIONS, headersFor, openBenchDatabase, requestFor, say, SECONDS, startService, stopService, submitBody, type Actor, type Scenario } from './setup.ts';
+import { benchScenarios, CONNECTIONS, headersFor, nodeVersion, openBenchDatabase, requestFor, say, SECONDS, SERVICE_NODE, startService, stopService, submitBody, type Actor, type Scenario } from './setup.ts';
 import { captureSubmitStatements, pgbenchScripts, writeScripts } from './submit-sql.ts';
 
 const run = promisify(execFile);
@@ -140,7 +140,7 @@ async function main() {
   let server: Awaited<ReturnType<typeof startService>>['server'] | undefined;
   try {
     const scenarios = await benchScenarios(db);
-    const service = await startService({ databaseUrl: location.url, nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [] });
+    const service = await startService({ databaseUrl: location.url, node: SERVICE_NODE, nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [] });
     server = service.server;
     const { base } = service;
 
@@ -160,7 +160,7 @@ async function main() {
     };
     const results: Figures[] = [];
     const paced: Figures[] = [];
-    say(`\nEach scenario: ${CONNECTIONS} concurrent users for ${SECONDS} s.`);
+    say(`\nThe service runs on Node.js ${await nodeVersion(SERVICE_NODE)}. Each scenario: ${CONNECTIONS} concurrent users for ${SECONDS} s.`);
     for (const s of scenarios) {
       const isSubmit = s.name === 'submit a concern';
       if (isSubmit) await measureBaseline();

@@ -1,6 +1,7 @@
 // What `npm run bench` and `npm run bench:compare` share: the database with the scale dataset, signed-in
 // users, the scenarios they run, and the service started in a process of its own.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import type autocannon from 'autocannon';
 import { loadConfig } from '../src/config.ts';
 import { createSession } from '../src/platform/auth/sessions.ts';
@@ -100,10 +101,24 @@ export function requestFor(scenario: Scenario): autocannon.Request {
   };
 }
 
+/**
+ * The Node.js that runs this checkout's service: BENCH_NODE names another binary (e.g. a newer release, to
+ * compare runtimes with bench:compare), otherwise the one running the bench.
+ */
+export const SERVICE_NODE = process.env.BENCH_NODE || process.execPath;
+
+/** The version a Node.js binary reports, e.g. "v24.1.0"; a clear error when it cannot be run. */
+export async function nodeVersion(node: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(node, ['--version']).catch(() => {
+    throw new Error(`cannot run ${node} (BENCH_NODE names the Node.js binary that runs the service)`);
+  });
+  return stdout.trim();
+}
+
 /** The service from the checkout in `cwd`, in a process of its own on a free port, once it answers. */
-export async function startService(opts: { cwd?: string; databaseUrl: string; nodeArgs?: string[] }): Promise<{ server: ChildProcess; base: string }> {
+export async function startService(opts: { cwd?: string; databaseUrl: string; nodeArgs?: string[]; node?: string }): Promise<{ server: ChildProcess; base: string }> {
   const port = await freePort();
-  const server = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'src/server.ts'], {
+  const server = spawn(opts.node ?? process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'src/server.ts'], {
     cwd: opts.cwd,
     env: { ...process.env, DATABASE_URL: opts.databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
     stdio: ['ignore', 'ignore', 'inherit'],
