@@ -2,6 +2,8 @@
 // ones up to 99 and then says "99+", while the API gives the exact number.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { withTransaction } from '../../src/platform/db/pool.ts';
+import { notifyEach } from '../../src/platform/notify/notify.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { createOrganisation, createUser } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
@@ -38,4 +40,23 @@ test('notifications newest first; the navigation shows up to 99 unread, then 99+
 
   await c.post('/notifications/read-all');
   assert.doesNotMatch((await c.get('/')).body, /unread\)/);
+});
+
+test("a notice reaches each active recipient once, in the app and by email, and no deactivated user's", async () => {
+  const { organisationId } = await createOrganisation(t.db);
+  const [dsl, deputy, left] = await Promise.all([
+    createUser(t.db, 'dsl', { organisationId }), createUser(t.db, 'deputy_dsl', { organisationId }), createUser(t.db, 'deputy_dsl', { organisationId }),
+  ]);
+  await t.db.query('UPDATE users SET active = false WHERE id = $1', [left.id]);
+  const sent = await withTransaction(t.db, (tx) => notifyEach(tx, [
+    { userIds: [dsl.id, left.id, dsl.id], notice: { kind: 'test.notice', text: 'First', link: null, email: { subject: 'First notice', body: 'Sign in' } } },
+    { userIds: [deputy.id], notice: { kind: 'test.notice', text: 'Second', link: null } },
+  ]));
+  assert.equal(sent, 2);
+  const { rows: inApp } = await t.db.query(
+    "SELECT user_id, text FROM notifications WHERE kind = 'test.notice' AND user_id = ANY($1) ORDER BY text", [[dsl.id, deputy.id, left.id]]);
+  assert.deepEqual(inApp.map((r) => [r.user_id, r.text]), [[dsl.id, 'First'], [deputy.id, 'Second']]);
+  const { rows: emails } = await t.db.query(
+    'SELECT lower(to_address) AS to_address, subject FROM email_outbox WHERE lower(to_address) = ANY($1)', [[dsl.email, deputy.email, left.email].map((e) => e.toLowerCase())]);
+  assert.deepEqual(emails, [{ to_address: dsl.email.toLowerCase(), subject: 'First notice' }], 'the notice without an email sends none');
 });

@@ -24,10 +24,12 @@ export async function notifyEach(tx: Queryable, notices: { userIds: readonly str
   if (rows.length === 0) return 0;
   // One statement for the notices and their emails: these are written inside busy transactions (a new concern).
   // PostgreSQL runs every data-changing WITH part once, whether or not the final SELECT reads it.
+  // Each recipient is looked up by key: as a plain join the planner read every user for each batch (a third
+  // of the statement with 1,000 staff, and growing with them). OFFSET 0 keeps the lookup a lookup.
   const { rows: counted } = await tx.query<{ n: number }>(
     `WITH recipients AS (
             SELECT x.*, u.email FROM jsonb_to_recordset($1::jsonb) AS x("userId" uuid, kind text, text text, link text, subject text, body text)
-              JOIN users u ON u.id = x."userId" AND u.active),
+              CROSS JOIN LATERAL (SELECT u.email FROM users u WHERE u.id = x."userId" AND u.active OFFSET 0) u),
           noticed AS (INSERT INTO notifications (user_id, kind, text, link) SELECT "userId", kind, text, link FROM recipients RETURNING 1),
           emailed AS (INSERT INTO email_outbox (to_address, subject, body) SELECT email, subject, body FROM recipients WHERE subject IS NOT NULL RETURNING 1)
      SELECT count(*)::int AS n FROM noticed`,
