@@ -24,7 +24,7 @@ export async function notifyEach(tx: Queryable, notices: { userIds: readonly str
   if (rows.length === 0) return 0;
   // One statement for the notices and their emails: these are written inside busy transactions (a new concern).
   // PostgreSQL runs every data-changing WITH part once, whether or not the final SELECT reads it.
-  // Each recipient is looked up by key: as a plain join the planner read every user for each batch (a third
+  // Each recipient is looked up by key: as a plain join the planner read every user for each batch (a sixth
   // of the statement with 1,000 staff, and growing with them). OFFSET 0 keeps the lookup a lookup.
   const { rows: counted } = await tx.query<{ n: number }>(
     `WITH recipients AS (
