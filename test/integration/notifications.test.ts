@@ -1,5 +1,6 @@
 // The Notifications page and API list a person's notifications newest first; the navigation counts unread
-// ones up to 99 and then says "99+", while the API gives the exact number.
+// ones up to 99 and then says "99+", while the API gives the exact number. A notice reaches each active
+// recipient once, in the app and (when it has one) by email.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { withTransaction } from '../../src/platform/db/pool.ts';
