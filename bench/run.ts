@@ -140,6 +140,8 @@ async function main() {
   let server: Awaited<ReturnType<typeof startService>>['server'] | undefined;
   try {
     const scenarios = await benchScenarios(db);
+    // Asked before the service starts, so a BENCH_NODE that cannot run is named rather than failing the start.
+    const serviceNode = await nodeVersion(SERVICE_NODE);
     const service = await startService({ databaseUrl: location.url, node: SERVICE_NODE, nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [] });
     server = service.server;
     const { base } = service;
@@ -160,7 +162,7 @@ async function main() {
     };
     const results: Figures[] = [];
     const paced: Figures[] = [];
-    say(`\nThe service runs on Node.js ${await nodeVersion(SERVICE_NODE)}. Each scenario: ${CONNECTIONS} concurrent users for ${SECONDS} s.`);
+    say(`\nThe service runs on Node.js ${serviceNode}. Each scenario: ${CONNECTIONS} concurrent users for ${SECONDS} s.`);
     for (const s of scenarios) {
       const isSubmit = s.name === 'submit a concern';
       if (isSubmit) await measureBaseline();
