@@ -31,7 +31,7 @@ async function main() {
   await run('git', ['worktree', 'add', '--detach', before, commit]);
   await symlink(path.resolve('node_modules'), path.join(before, 'node_modules'));
   // This checkout's migrations run first; the revision's service then finds nothing of its own to apply.
-  const { location, db } = await openBenchDatabase();
+  const { location, db, server: databaseServer } = await openBenchDatabase();
   const services: Awaited<ReturnType<typeof startService>>[] = [];
   try {
     const scenarios = await benchScenarios(db);
@@ -39,7 +39,7 @@ async function main() {
     const [theirs, ours] = await Promise.all([nodeVersion(process.execPath), nodeVersion(SERVICE_NODE)]);
     services.push(await startService({ cwd: before, databaseUrl: location.url }), await startService({ databaseUrl: location.url, node: SERVICE_NODE }));
     const [then, now] = services as [typeof services[0], typeof services[0]];
-    say(`\nThis checkout (Node.js ${ours}) against ${commit} (Node.js ${theirs}), side by side: ${Math.floor(CONNECTIONS / 2)} users each, ${ROUNDS} rounds of ${ROUND_SECONDS} s.\n`);
+    say(`\nThis checkout (Node.js ${ours}) against ${commit} (Node.js ${theirs}), side by side on ${databaseServer}: ${Math.floor(CONNECTIONS / 2)} users each, ${ROUNDS} rounds of ${ROUND_SECONDS} s.\n`);
     say(`| scenario | ${commit} req/s | this checkout req/s | this / ${commit} | each round |`);
     say('| --- | ---: | ---: | ---: | --- |');
     for (const s of scenarios) {

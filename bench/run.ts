@@ -136,7 +136,7 @@ async function preparePgbench(serverUrl: string): Promise<string | null> {
 }
 
 async function main() {
-  const { location, db } = await openBenchDatabase();
+  const { location, db, server: databaseServer } = await openBenchDatabase();
   let server: Awaited<ReturnType<typeof startService>>['server'] | undefined;
   try {
     const scenarios = await benchScenarios(db);
@@ -162,7 +162,7 @@ async function main() {
     };
     const results: Figures[] = [];
     const paced: Figures[] = [];
-    say(`\nThe service runs on Node.js ${serviceNode}. Each scenario: ${CONNECTIONS} concurrent users for ${SECONDS} s.`);
+    say(`\nThe service runs on Node.js ${serviceNode}, against ${databaseServer}. Each scenario: ${CONNECTIONS} concurrent users for ${SECONDS} s.`);
     for (const s of scenarios) {
       const isSubmit = s.name === 'submit a concern';
       if (isSubmit) await measureBaseline();

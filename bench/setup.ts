@@ -48,7 +48,20 @@ export async function openBenchDatabase() {
   const counts = (await db.query(`SELECT (SELECT count(*) FROM children) AS children, (SELECT count(*) FROM concerns) AS concerns,
     (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM organisations) AS organisations`)).rows[0];
   say(`Dataset: ${counts.organisations} organisations, ${counts.children} children, ${counts.concerns} concerns, ${counts.events} events.`);
-  return { location, db };
+  return { location, db, server: await describeServer(db, config.databaseUrl ? 'the server DATABASE_URL names' : 'the embedded server') };
+}
+
+/**
+ * Which PostgreSQL the figures come from, e.g. "PostgreSQL 18.4, the embedded server, compiled with -Os". The
+ * compiler's optimisation level matters: the embedded package's build (-Os) spends noticeably more CPU a
+ * statement than a distribution's (-O2). Only a superuser may read pg_config; others get the version alone.
+ */
+async function describeServer(db: Db, which: string): Promise<string> {
+  const version = (await db.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
+  const cflags = await db.query<{ setting: string }>("SELECT setting FROM pg_config WHERE name = 'CFLAGS'")
+    .then((r) => r.rows[0]?.setting ?? '', () => '');
+  const level = cflags.match(/(?:^|\s)(-O[0-9sgz]?)(?=\s|$)/g)?.pop()?.trim();
+  return `PostgreSQL ${version}, ${which}${level ? `, compiled with ${level}` : ''}`;
 }
 
 /**
