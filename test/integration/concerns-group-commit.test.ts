@@ -1,5 +1,6 @@
 // Concerns submitted together are written together (group commit): each is answered once committed, with
-// its own event, audit entry and notices; one the submitter may not make, or one PostgreSQL refuses, fails alone.
+// its own event, audit entry and notices; one the submitter may not make, or one PostgreSQL refuses, fails alone;
+// and each new concern's id sorts after the last (time-ordered UUIDv7).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ChildNotVisibleError, recordConcern, type Actor } from '../../src/concerns/recording.ts';
@@ -80,5 +81,15 @@ describe('recording concerns together', () => {
     assert.deepEqual(stored.map((r) => r.what_happened).sort(), ['first', 'fourth', 'second', 'third', 'w1', 'w2', 'w3']);
     const events = (await t.db.query("SELECT count(*)::int AS n FROM events WHERE recorded_by = $1 AND type = 'concern'", [a.practitioner.id])).rows[0];
     assert.equal(events.n, 7);
+  });
+
+  test('concern ids are time-ordered (UUIDv7): each new one sorts after the last, so it lands at the edge of the key index', async () => {
+    const a = await school();
+    const ids: string[] = [];
+    for (const text of ['one', 'two', 'three']) ids.push((await recordConcern(t.db, a.actor, input(a.child.id, text), { publicUrl: 'http://localhost' })).id);
+    for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // PostgreSQL's own uuid ordering agrees with the order they were made in.
+    const sorted = (await t.db.query('SELECT id FROM concerns WHERE id = ANY($1::uuid[]) ORDER BY id', [ids])).rows.map((r) => r.id);
+    assert.deepEqual(sorted, ids);
   });
 });
