@@ -60,7 +60,8 @@ async function describeServer(db: Db, which: string): Promise<string> {
   const version = (await db.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
   const cflags = await db.query<{ setting: string }>("SELECT setting FROM pg_config WHERE name = 'CFLAGS'")
     .then((r) => r.rows[0]?.setting ?? '', () => '');
-  const level = cflags.match(/(?:^|\s)(-O[0-9sgz]?)(?=\s|$)/g)?.pop()?.trim();
+  // The last -O flag is the one the compiler used.
+  const level = cflags.split(/\s+/).filter((flag) => /^-O[0-9sgz]?$/.test(flag)).pop();
   return `PostgreSQL ${version}, ${which}${level ? `, compiled with ${level}` : ''}`;
 }
 
