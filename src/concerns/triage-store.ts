@@ -16,7 +16,8 @@ export interface QueueRow {
 /**
  * The organisation's undecided concerns: immediate danger first, then oldest first, read in that order from
  * the queue's own index (migrations/014), with how many there are in all. The names are looked up for the
- * rows shown only; the count is worked out once, in the same statement, rather than in a round trip of its own.
+ * rows shown only; the count is worked out once, in the same statement, rather than in a round trip of its own,
+ * and from the index alone (it carries each concern's `restricted` flag, migrations/020).
  */
 export async function listQueue(db: Queryable, organisationId: string, opts: { includeRestricted: boolean; limit: number }): Promise<{ rows: QueueRow[]; total: number }> {
   // The rows come back as one JSON array: the driver then reads one value instead of nine a row, which

@@ -1,6 +1,8 @@
 // The DSL's triage queue, opening a concern, pattern warnings and the level-of-need assessment against Medway.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { listQueue } from '../../src/concerns/triage-store.ts';
+import type { Queryable } from '../../src/platform/db/pool.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { createChild } from '../support/children.ts';
 import { createConcern, linkSiblings } from '../support/concerns.ts';
@@ -75,6 +77,34 @@ describe('triage queue', () => {
     const { rows } = await t.db.query("SELECT details FROM audit_log WHERE user_id = $1 AND action = 'triage.queue'", [s.dsl.id]);
     assert.equal(rows.length, 2);
     assert.equal(rows[0].details.shown, 3);
+  });
+
+  test('counts the queue from its index alone, without reading each concern from the table', async () => {
+    const s = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Noah', lastName: 'Taylor' });
+    for (let i = 0; i < 3; i++) await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    // The statement listQueue sends, explained on a connection of its own where only index scans are allowed:
+    // the count needs each concern's `restricted` flag, so it can be index-only only if the index holds it.
+    let sent: { text: string; values: unknown[] } | undefined;
+    const spy = { query: async (text: string, values: unknown[]) => { sent = { text, values }; return t.db.query(text, values); } } as unknown as Queryable;
+    const { total } = await listQueue(spy, s.organisationId, { includeRestricted: false, limit: 200 });
+    assert.equal(total, 3);
+    const client = await t.db.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      await client.query('SET LOCAL enable_bitmapscan = off');
+      const { rows: [explained] } = await client.query(`EXPLAIN (FORMAT JSON) ${sent!.text}`, sent!.values);
+      type PlanNode = { 'Node Type': string; 'Index Name'?: string; 'Parent Relationship'?: string; Plans?: PlanNode[] };
+      const below = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(below)];
+      const count = below(explained['QUERY PLAN'][0].Plan).find((n) => n['Parent Relationship'] === 'InitPlan' || n['Parent Relationship'] === 'SubPlan');
+      assert.ok(count, 'the count is a subquery of its own');
+      const reads = below(count).filter((n) => n['Index Name']).map((n) => `${n['Node Type']} using ${n['Index Name']}`);
+      assert.deepEqual(reads, ['Index Only Scan using concerns_queue_idx']);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 
   test('opening a concern moves it into triage once, with an event and an audit entry, and shows the chronology beside it', async () => {
