@@ -37,18 +37,20 @@ export async function postmasterOf(backendPid: number): Promise<number | null> {
 }
 
 /**
- * CPU seconds used so far by a PostgreSQL server: its postmaster, every process it has started that is still
- * running (backends, writers, the WAL writer), and those that have exited (their time is added to the
- * postmaster's children's time when it reaps them, so a backend ending mid-run no longer makes the count fall).
+ * CPU seconds used so far by a process and the processes it started: its own, its children's that are still
+ * running, and those that have exited (their time is added to the parent's children's time when it reaps
+ * them, so a child ending mid-run does not make the count fall). For PostgreSQL that is the postmaster with
+ * its backends, writers and WAL writer; for the service, its first process with its web processes
+ * (WEB_WORKERS), which read as no CPU at all while only the first process was counted.
  */
-export async function serverCpuSeconds(postmaster: number | null): Promise<number | null> {
-  if (!postmaster) return null;
+export async function processTreeCpuSeconds(root: number | null | undefined): Promise<number | null> {
+  if (!root) return null;
   const pids = (await readdir('/proc').catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
   const stats = await Promise.all(pids.map((pid) => procStat(pid)));
   return stats.reduce((sum, s) => {
     if (!s) return sum;
-    if (s.pid === postmaster) return sum + s.cpuSeconds + s.exitedChildrenSeconds;
-    return sum + (s.ppid === postmaster ? s.cpuSeconds : 0);
+    if (s.pid === root) return sum + s.cpuSeconds + s.exitedChildrenSeconds;
+    return sum + (s.ppid === root ? s.cpuSeconds : 0);
   }, 0);
 }
 

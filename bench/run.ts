@@ -11,7 +11,7 @@ import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { ensureDatabase } from '../src/platform/db/connect.ts';
-import { machineShares, machineTicks, postmasterOf, processCpuSeconds, serverCpuSeconds } from './cpu.ts';
+import { machineShares, machineTicks, postmasterOf, processTreeCpuSeconds } from './cpu.ts';
 import { benchScenarios, CONNECTIONS, headersFor, nodeVersion, openBenchDatabase, requestFor, say, SECONDS, SERVICE_NODE, startService, stopService, submitBody, type Actor, type Scenario } from './setup.ts';
 import { captureSubmitStatements, pgbenchScripts, writeScripts } from './submit-sql.ts';
 
@@ -29,7 +29,7 @@ interface CpuPerRequest { service: number | null; database: number | null; load:
 interface CpuSources { servicePid: number | undefined; postmasterPid: number | null }
 
 async function cpuNow(from: CpuSources) {
-  return { service: await processCpuSeconds(from.servicePid), database: await serverCpuSeconds(from.postmasterPid), load: process.cpuUsage(), machine: await machineTicks() };
+  return { service: await processTreeCpuSeconds(from.servicePid), database: await processTreeCpuSeconds(from.postmasterPid), load: process.cpuUsage(), machine: await machineTicks() };
 }
 
 function cpuPerRequest(before: Awaited<ReturnType<typeof cpuNow>>, after: Awaited<ReturnType<typeof cpuNow>>, requests: number): CpuPerRequest {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { machineShares, machineTicks, parseMachineTicks, processCpuSeconds, serverCpuSeconds } from '../../bench/cpu.ts';
+import { machineShares, machineTicks, parseMachineTicks, processCpuSeconds, processTreeCpuSeconds } from '../../bench/cpu.ts';
 
 // A stand-in for a PostgreSQL server: a parent process whose child (a backend) burns CPU and exits.
 const PARENT = `
@@ -19,12 +19,38 @@ test('a server process keeps the CPU time of the children it has reaped', async 
     parent.stdout.setEncoding('utf8');
     while (!output.includes('reaped')) output += (await once(parent.stdout, 'data'))[0];
     const own = await processCpuSeconds(parent.pid);
-    const server = await serverCpuSeconds(parent.pid!);
+    const server = await processTreeCpuSeconds(parent.pid);
     assert.ok(own !== null && server !== null);
     // The child spent at least 0.4 s of CPU; none of it is the parent's own time.
     assert.ok(server - own >= 0.3, `server ${server} s, parent alone ${own} s`);
   } finally {
     parent.kill();
+  }
+});
+
+// A stand-in for the service with a web process: the child keeps running, burning CPU, until the parent is killed.
+const PARENT_OF_LIVE_CHILD = `
+  const { spawn } = require('node:child_process');
+  const child = spawn(process.execPath, ['-e', 'process.stdout.write("started"); for (;;);'], { stdio: ['ignore', 'inherit', 'ignore'] });
+  process.on('SIGTERM', () => { child.kill(); process.exit(); });
+  setInterval(() => undefined, 1000);
+`;
+
+test('a process\'s count includes the CPU time of the children still running', async () => {
+  const parent = spawn(process.execPath, ['-e', PARENT_OF_LIVE_CHILD], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    let output = '';
+    parent.stdout.setEncoding('utf8');
+    while (!output.includes('started')) output += (await once(parent.stdout, 'data'))[0];
+    await new Promise((r) => setTimeout(r, 600));
+    const own = await processCpuSeconds(parent.pid);
+    const tree = await processTreeCpuSeconds(parent.pid);
+    assert.ok(own !== null && tree !== null);
+    // The child has been spinning for 0.6 s; the parent alone has spent almost nothing since it started it.
+    assert.ok(tree - own >= 0.3, `tree ${tree} s, parent alone ${own} s`);
+  } finally {
+    parent.kill();
+    await once(parent, 'exit');
   }
 });
 
