@@ -12,12 +12,18 @@ const PARENT = `
   setInterval(() => undefined, 1000);
 `;
 
+/** Runs `script` as a parent process and resolves once it has printed `marker`. */
+async function startParent(script: string, marker: string) {
+  const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  parent.stdout.setEncoding('utf8');
+  while (!output.includes(marker)) output += (await once(parent.stdout, 'data'))[0];
+  return parent;
+}
+
 test('a server process keeps the CPU time of the children it has reaped', async () => {
-  const parent = spawn(process.execPath, ['-e', PARENT], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const parent = await startParent(PARENT, 'reaped');
   try {
-    let output = '';
-    parent.stdout.setEncoding('utf8');
-    while (!output.includes('reaped')) output += (await once(parent.stdout, 'data'))[0];
     const own = await processCpuSeconds(parent.pid);
     const server = await processTreeCpuSeconds(parent.pid);
     assert.ok(own !== null && server !== null);
@@ -37,11 +43,8 @@ const PARENT_OF_LIVE_CHILD = `
 `;
 
 test('a process\'s count includes the CPU time of the children still running', async () => {
-  const parent = spawn(process.execPath, ['-e', PARENT_OF_LIVE_CHILD], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const parent = await startParent(PARENT_OF_LIVE_CHILD, 'started');
   try {
-    let output = '';
-    parent.stdout.setEncoding('utf8');
-    while (!output.includes('started')) output += (await once(parent.stdout, 'data'))[0];
     await new Promise((r) => setTimeout(r, 600));
     const own = await processCpuSeconds(parent.pid);
     const tree = await processTreeCpuSeconds(parent.pid);
@@ -49,8 +52,9 @@ test('a process\'s count includes the CPU time of the children still running', a
     // The child has been spinning for 0.6 s; the parent alone has spent almost nothing since it started it.
     assert.ok(tree - own >= 0.3, `tree ${tree} s, parent alone ${own} s`);
   } finally {
+    const exited = parent.exitCode === null ? once(parent, 'exit') : null;
     parent.kill();
-    await once(parent, 'exit');
+    await exited;
   }
 });
 
