@@ -1,8 +1,9 @@
 // Name search's trigram postings (migration 017): the candidates they give are exactly the names pg_trgm's
-// % and %> operators accept, compared with a scan of every name; and the postings follow names as they are
-// added, changed and unlinked from an organisation.
+// % and %> operators accept, compared with a scan of every name, for chosen queries and for misspellings
+// made at random; and the postings follow names as they are added, changed and unlinked from an organisation.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
 import { findCandidates } from '../../src/people/store.ts';
 import { createChild } from '../support/children.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -54,6 +55,28 @@ describe('trigram postings', () => {
       compared += expected.length;
     }
     assert.ok(compared > 50, `only ${compared} matches compared`);
+  });
+
+  test('give exactly those names for misspellings, shortenings and extra words made at random', async () => {
+    const words = [...FIRST, ...LAST].map((w) => w.toLowerCase());
+    // A word as someone might mistype it: a letter dropped, doubled, swapped with the next or replaced.
+    const misspelt = fc.tuple(fc.constantFrom(...words), fc.nat(), fc.constantFrom('drop', 'double', 'swap', 'replace', 'none'), fc.constantFrom(...'aeiouyknrst'))
+      .map(([w, at, how, letter]) => {
+        const i = at % w.length;
+        if (how === 'drop') return w.slice(0, i) + w.slice(i + 1) || w;
+        if (how === 'double') return w.slice(0, i + 1) + w.slice(i);
+        if (how === 'swap') return w.slice(0, i) + w.slice(i + 1, i + 2) + w.slice(i, i + 1) + w.slice(i + 2);
+        if (how === 'replace') return w.slice(0, i) + letter + w.slice(i + 1);
+        return w;
+      });
+    let compared = 0;
+    await fc.assert(fc.asyncProperty(fc.array(misspelt, { minLength: 1, maxLength: 4 }), async (parts) => {
+      const q = parts.join(' ');
+      const expected = await scanned(org, q);
+      assert.deepEqual(await nameCandidates(org, partnership, q), expected, q);
+      compared += expected.length;
+    }), { numRuns: 150, seed: 20261204 });
+    assert.ok(compared > 150, `only ${compared} matches compared`);
   });
 
   test('hold each name once per trigram per organisation that knows the child', async () => {
