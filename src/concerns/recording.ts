@@ -3,9 +3,9 @@
 import { v7 as timeOrderedUuid } from 'uuid';
 import { recordEvent, recordEvents } from '../chronology/events.ts';
 import { canAmendConcern, canSeeChild, canSeeConcern, type Principal } from '../platform/access/policy.ts';
-import { appendRecordedAudit, recordAudit, type AuditContext } from '../platform/audit/audit.ts';
+import { appendRecordedAudit, claimAuditChain, recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { Batcher, batcherPer } from '../platform/db/batch.ts';
-import { withTransaction, type Db, type Queryable } from '../platform/db/pool.ts';
+import { sendCommit, withTransaction, type Db, type Queryable } from '../platform/db/pool.ts';
 import { deleteDraft, loadDraft, saveDraft } from '../platform/drafts/drafts.ts';
 import { notifyEach, type Notice } from '../platform/notify/notify.ts';
 import { cinFactorsFor } from './categories.ts';
@@ -85,24 +85,25 @@ const submissions = batcherPer((db: Db) => new Batcher<Submission, SubmittedConc
 
 async function writeSubmissions(db: Db, batch: Submission[]): Promise<(SubmittedConcern | ChildNotVisibleError)[]> {
   return withTransaction(db, async (tx) => {
-    const contexts = await concernRecordingContexts(tx, batch.map(({ actor: { principal: p }, input }) => (
-      { childId: input.childId, userId: p.userId, organisationId: p.organisationId })));
+    const [contexts] = await Promise.all([
+      concernRecordingContexts(tx, batch.map(({ actor: { principal: p }, input }) => (
+        { childId: input.childId, userId: p.userId, organisationId: p.organisationId }))),
+      claimAuditChain(tx),
+    ]);
     // The policy decides for each submission; one the submitter may not make is refused alone.
     // Time-ordered ids (UUIDv7): each new concern's key, and its audit entry's record id, go to the right-hand
     // edge of their indexes instead of a random page of an index that outgrows memory.
     const allowed = batch.map((s, index) => ({ ...s, index, context: contexts[index]!, id: timeOrderedUuid() }))
       .filter((s) => canSeeChild(s.actor.principal, s.context.childOrganisationIds));
-    const saved = allowed.length ? await insertConcerns(tx, allowed.map(({ id, actor: { principal: p }, input }) => ({
-      id, childId: input.childId, organisationId: p.organisationId, raisedBy: p.userId, whatHappened: input.whatHappened,
+    const written = allowed.map((s) => ({ ...s, reference: s.context.reference, submittedAt: s.context.submittedAt, ref: formatReference(s.context.reference) }));
+    // The concerns, everything that follows them and the COMMIT go to PostgreSQL together, in one round
+    // trip: their references came with the contexts, and the audit chain was claimed with them.
+    const concerns = written.length ? insertConcerns(tx, written.map(({ id, reference, actor: { principal: p }, input }) => ({
+      id, reference, childId: input.childId, organisationId: p.organisationId, raisedBy: p.userId, whatHappened: input.whatHappened,
       childsWords: input.childsWords, occurredAt: input.occurredAt, occurredAtText: input.occurredAtText, location: input.location,
       present: input.present, injuries: input.injuries, categories: input.categories, immediateDanger: input.immediateDanger,
       called999: input.called999, toldDslInPerson: input.toldDslInPerson,
-    }))) : new Map<string, { reference: number; submittedAt: Date }>();
-    const written = allowed.map((s) => {
-      const row = saved.get(s.id)!;
-      return { ...s, ...row, ref: formatReference(row.reference) };
-    });
-    // What follows depends only on the concerns' references, so it goes to PostgreSQL in one round trip.
+    }))) : Promise.resolve();
     const events = recordEvents(tx, written.map(({ id, ref, submittedAt, actor: { principal: p }, input, context }) => ({
       childId: input.childId, organisationId: p.organisationId, type: 'concern' as const,
       occurredAt: input.occurredAt ?? submittedAt, recordedBy: p.userId,
@@ -118,7 +119,7 @@ async function writeSubmissions(db: Db, batch: Submission[]): Promise<(Submitted
     }
     const notices = notifyEach(tx, written.map((s) => ({ userIds: s.context.safeguardingLeads.filter((lead) => lead !== s.actor.principal.userId), notice: newConcernNotice(s) })));
     const drafts = written.filter((s) => s.draftId).map((s) => deleteDraft(tx, s.actor.principal.userId, draftKey(s.draftId!)));
-    await Promise.all([events, notices, ...drafts, appendRecordedAudit(tx)]);
+    await Promise.all([concerns, events, notices, ...drafts, appendRecordedAudit(tx), sendCommit(tx)]);
     const results = new Map(written.map((w) => [w.index, { id: w.id, reference: w.reference, referenceText: w.ref }]));
     return batch.map((_, i) => results.get(i) ?? new ChildNotVisibleError());
   });

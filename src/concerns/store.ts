@@ -72,22 +72,20 @@ export interface NewConcernRow {
 
 /**
  * New concerns, several in one statement (see recordConcern's group commit), each with the id the caller
- * chose. Each raising organisation already knows its child: the policy (canSeeChild) allows a concern only then.
+ * chose and the reference its recording context took from the sequence. Each raising organisation already knows its child: the policy (canSeeChild) allows a concern only then.
  */
-export async function insertConcerns(db: Queryable, concerns: (NewConcernRow & { id: string })[]): Promise<Map<string, { reference: number; submittedAt: Date }>> {
-  const { rows } = await db.query<{ id: string; reference: number; submitted_at: Date }>(
+export async function insertConcerns(db: Queryable, concerns: (NewConcernRow & { id: string; reference: number })[]): Promise<void> {
+  await db.query(
     `WITH x AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, "childId" uuid, "organisationId" uuid, "raisedBy" uuid,
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, reference bigint, "childId" uuid, "organisationId" uuid, "raisedBy" uuid,
          "whatHappened" text, "childsWords" text, "occurredAt" timestamptz, "occurredAtText" text, location text, present text,
          injuries text, categories text[], "immediateDanger" boolean, "called999" boolean, "toldDslInPerson" boolean))
-     INSERT INTO concerns (id, child_id, organisation_id, raised_by, what_happened, childs_words, occurred_at, occurred_at_text,
+     INSERT INTO concerns (id, reference, child_id, organisation_id, raised_by, what_happened, childs_words, occurred_at, occurred_at_text,
                            location, present, injuries, categories, immediate_danger, called_999, told_dsl_in_person)
-     SELECT id, "childId", "organisationId", "raisedBy", "whatHappened", "childsWords", "occurredAt", "occurredAtText", location, present,
-            injuries, categories, "immediateDanger", "called999", "toldDslInPerson" FROM x
-     RETURNING id, reference, submitted_at`,
+     SELECT id, reference, "childId", "organisationId", "raisedBy", "whatHappened", "childsWords", "occurredAt", "occurredAtText", location, present,
+            injuries, categories, "immediateDanger", "called999", "toldDslInPerson" FROM x`,
     [JSON.stringify(concerns)],
   );
-  return new Map(rows.map((r) => [r.id, { reference: Number(r.reference), submittedAt: r.submitted_at }]));
 }
 
 /** Column names come from a fixed list (AMENDABLE_FIELDS), never from input. */
@@ -135,21 +133,30 @@ export async function listRaisedBy(db: Queryable, userId: string, organisationId
   return rows.map((r) => ({ id: r.id, reference: Number(r.reference), childName: r.child_name, submittedAt: r.submitted_at, status: r.status, immediateDanger: r.immediate_danger }));
 }
 
-export interface RecordingContext { childOrganisationIds: string[]; userName: string; organisationName: string; safeguardingLeads: string[] }
+export interface RecordingContext {
+  childOrganisationIds: string[]; userName: string; organisationName: string; safeguardingLeads: string[];
+  /** the concern's reference, taken from its sequence now (a refused submission leaves a gap, as a rollback does) */
+  reference: number;
+  /** the transaction's start, which is also the concern's submitted_at */
+  submittedAt: Date;
+}
 
 /**
  * What recording each concern needs to know, in one query for a batch: the organisations that know the
- * child (for the policy), the names used in the chronology and the notice, and the organisation's safeguarding leads.
+ * child (for the policy), the names used in the chronology and the notice, the organisation's safeguarding
+ * leads, and the concern's reference. With the reference known before the concern is written, everything
+ * else the submission writes can go to PostgreSQL with the concern's insert, in one round trip.
  */
 export async function concernRecordingContexts(
   db: Queryable, items: { childId: string; userId: string; organisationId: string }[],
 ): Promise<RecordingContext[]> {
-  const { rows } = await db.query<{ child_organisation_ids: string[]; user_name: string | null; organisation_name: string | null; leads: string[] }>(
+  const { rows } = await db.query<{ child_organisation_ids: string[]; user_name: string | null; organisation_name: string | null; leads: string[]; reference: string; submitted_at: Date }>(
     `SELECT coalesce((SELECT array_agg(organisation_id) FROM child_organisations WHERE child_id = i.child_id), '{}') AS child_organisation_ids,
             (SELECT name FROM users WHERE id = i.user_id) AS user_name,
             (SELECT name FROM organisations WHERE id = i.organisation_id) AS organisation_name,
             coalesce((SELECT array_agg(id ORDER BY role, name) FROM users
-                       WHERE organisation_id = i.organisation_id AND active AND role IN ('dsl', 'deputy_dsl')), '{}') AS leads
+                       WHERE organisation_id = i.organisation_id AND active AND role IN ('dsl', 'deputy_dsl')), '{}') AS leads,
+            nextval('concerns_reference_seq') AS reference, now() AS submitted_at
        FROM jsonb_to_recordset($1::jsonb) AS i(n int, child_id uuid, user_id uuid, organisation_id uuid)
       ORDER BY i.n`,
     // As JSON rather than arrays: PostgreSQL then plans the statement once (its estimate of unnest's rows
@@ -158,6 +165,7 @@ export async function concernRecordingContexts(
   );
   return rows.map((r) => ({
     childOrganisationIds: r.child_organisation_ids, userName: r.user_name ?? 'Unknown', organisationName: r.organisation_name ?? 'Unknown', safeguardingLeads: r.leads,
+    reference: Number(r.reference), submittedAt: r.submitted_at,
   }));
 }
 

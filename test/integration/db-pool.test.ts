@@ -2,7 +2,7 @@
 // DATABASE_URL with options of its own keeps them and gains the thresholds, instead of replacing them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { connectionOptions, createPool, TRIGRAM_SETTINGS, withTransaction, type Tx } from '../../src/platform/db/pool.ts';
+import { connectionOptions, createPool, sendCommit, TRIGRAM_SETTINGS, withTransaction, type Tx } from '../../src/platform/db/pool.ts';
 import { testServerUrl } from '../support/db.ts';
 
 async function settings(url: string, names: string[]): Promise<string[]> {
@@ -51,6 +51,47 @@ test('statements a transaction sends together are committed together, or not at 
     await withTransaction(db, (tx) => Promise.all([insert(tx, 1), insert(tx, 2), insert(tx, 3)]));
     assert.deepEqual((await db.query('SELECT array_agg(n ORDER BY n) AS ns FROM pipelined')).rows[0].ns, [1, 2, 3]);
     // Not left inside a transaction: outside one, each statement's now() is its own start.
+    assert.equal((await db.query('SELECT now() = statement_timestamp() AS own')).rows[0].own, true);
+  } finally {
+    await db.end();
+  }
+});
+
+test('sendCommit: the COMMIT travels with the statements before it, a failing one rolls them all back, and nothing may follow it', async () => {
+  const db = createPool(testServerUrl(), 1);
+  try {
+    await db.query('CREATE TEMPORARY TABLE committed_with (n int PRIMARY KEY)');
+    const insert = (tx: Tx, n: number) => tx.query('INSERT INTO committed_with (n) VALUES ($1)', [n]);
+    await withTransaction(db, (tx) => Promise.all([insert(tx, 1), insert(tx, 2), sendCommit(tx)]));
+    assert.deepEqual((await db.query('SELECT array_agg(n ORDER BY n) AS ns FROM committed_with')).rows[0].ns, [1, 2]);
+
+    // PostgreSQL answers a COMMIT after a failed statement by rolling back: the statement's error fails the
+    // transaction, and none of its statements are kept.
+    await assert.rejects(
+      withTransaction(db, (tx) => Promise.all([insert(tx, 3), insert(tx, 1), sendCommit(tx)])),
+      (error: Error & { code?: string }) => error.code === '23505',
+    );
+    assert.deepEqual((await db.query('SELECT array_agg(n ORDER BY n) AS ns FROM committed_with')).rows[0].ns, [1, 2]);
+    // Even a caller that did not wait for the failing statement learns that nothing was committed.
+    await assert.rejects(
+      withTransaction(db, async (tx) => {
+        insert(tx, 1).catch(() => undefined);
+        await sendCommit(tx);
+      }),
+      /rolled back/,
+    );
+
+    // A statement sent after the COMMIT would run outside the transaction: it is refused, and so is a second COMMIT.
+    await assert.rejects(
+      withTransaction(db, async (tx) => {
+        await Promise.all([insert(tx, 4), sendCommit(tx)]);
+        await insert(tx, 5);
+      }),
+      /sent after its transaction's COMMIT/,
+    );
+    await assert.rejects(withTransaction(db, async (tx) => { await sendCommit(tx); await sendCommit(tx); }), /once/);
+    await assert.rejects(sendCommit(await db.connect().then((c) => { c.release(); return c; })), /withTransaction/);
+    assert.deepEqual((await db.query('SELECT array_agg(n ORDER BY n) AS ns FROM committed_with')).rows[0].ns, [1, 2, 4]);
     assert.equal((await db.query('SELECT now() = statement_timestamp() AS own')).rows[0].own, true);
   } finally {
     await db.end();

@@ -143,9 +143,18 @@ export function bodyAroundSeq(f: Omit<HashedFields, 'seq'>): { bodyBefore: strin
   return { bodyBefore: `[${canonical(f.shard)},`, bodyAfter: `,${rest.map(canonical).join(',')}]` };
 }
 
+/**
+ * Claim this connection's chain now (a round trip the first time only), so that a later append sends its
+ * statement at once, in order with whatever is sent after it (see sendCommit).
+ */
+export async function claimAuditChain(tx: Tx): Promise<void> {
+  await shardFor(tx);
+}
+
 /** Append entries to one chain in a single round trip; the database locks the head and chains the hashes. */
 async function appendEntries(tx: Tx, entries: PendingEntry[]): Promise<void> {
-  const shard = await shardFor(tx);
+  // Without an await when the chain is known: the statement is sent before this returns.
+  const shard = shardOfConnection.get(tx) ?? await shardFor(tx);
   const rows = entries.map(({ ctx, event, at }) => {
     const fields = {
       shard, at,

@@ -66,6 +66,8 @@ function preparingStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: unknown }).query = (...args: unknown[]) => {
     const [text, values, callback] = args;
+    // After sendCommit, a statement would run outside the transaction it was written for.
+    if (scopes.get(client)?.commitSent) throw new Error('a statement was sent after its transaction\'s COMMIT');
     if (typeof text === 'string' && Array.isArray(values) && values.length > 0) {
       const name = statementName(text);
       // pool.query passes a callback; a transaction's client is awaited.
@@ -83,6 +85,8 @@ interface TransactionScope {
   state: Map<symbol, unknown>;
   /** set for withReadScope: work to do once the reads are done and the connection is back in the pool */
   afterRead?: AfterRead[];
+  /** set by sendCommit: COMMIT is on its way, after the statements sent before it */
+  commitSent?: Promise<unknown>;
 }
 // Pool clients are reused, so the scope lives exactly as long as one withTransaction or withReadScope call.
 const scopes = new WeakMap<Tx, TransactionScope>();
@@ -130,6 +134,24 @@ export async function withReadScope<T>(db: Db, work: (tx: Tx) => Promise<T>): Pr
   return result;
 }
 
+/**
+ * Within withTransaction: send COMMIT now, behind the statements already sent and without waiting for their
+ * answers, so the last of a transaction's statements and its COMMIT share one round trip. The caller must
+ * await every statement it sent as well: if one fails, PostgreSQL answers the COMMIT by rolling back, and that
+ * statement's error is what fails the transaction. Nothing may be sent on the transaction afterwards.
+ */
+export async function sendCommit(tx: Tx): Promise<void> {
+  const scope = scopes.get(tx);
+  if (!scope || scope.afterRead || scope.commitSent) throw new Error('sendCommit needs a transaction of withTransaction, once');
+  for (const hook of scope.hooks) await hook(tx);
+  const commit = tx.query('COMMIT').then((result) => {
+    // PostgreSQL answers the COMMIT of a transaction that failed with ROLLBACK, not an error.
+    if (result.command !== 'COMMIT') throw new Error('the transaction was rolled back: one of its statements failed');
+  });
+  scope.commitSent = commit;
+  await commit;
+}
+
 export async function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await db.connect();
   try {
@@ -141,10 +163,14 @@ export async function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): 
     scopes.set(client, scope);
     const result = await work(client);
     await begun;
-    for (const hook of scope.hooks) await hook(client);
-    await client.query('COMMIT');
+    if (scope.commitSent) await scope.commitSent; // rejects if the transaction was rolled back
+    else {
+      for (const hook of scope.hooks) await hook(client);
+      await client.query('COMMIT');
+    }
     return result;
   } catch (error) {
+    scopes.delete(client);
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
