@@ -178,8 +178,8 @@ async function main() {
     let replay: { statements: number; tps: number | null } | null = null;
     if (PGBENCH && submitting) {
       const a: Actor = scenarios.find((x) => x.name === 'submit a concern')!.actors[0]!;
-      const { statements, concernId } = await captureSubmitStatements(location.url, headersFor(a, false), submitBody(a));
-      const scripts = await writeScripts(pgbenchScripts(statements, concernId));
+      const { statements, concernId, reference } = await captureSubmitStatements(location.url, headersFor(a, false), submitBody(a));
+      const scripts = await writeScripts(pgbenchScripts(statements, concernId, reference));
       replay = { statements: statements.length, tps: (await pgbenchTps(['-n', '-M', 'prepared', ...scripts.flatMap((f) => ['-f', f]), location.url], SERVICE_POOL))?.tps ?? null };
       await Promise.all(scripts.map((f) => rm(f, { force: true })));
     }
