@@ -68,7 +68,7 @@ interface Submission { actor: Actor; input: ConcernInput; publicUrl: string; dra
 /**
  * Record a concern: the concern, its chronology event, its audit entry and the notices to the organisation's
  * DSL and deputies, in one transaction. Submissions that arrive together are written together (group
- * commit): one transaction and five statements for the lot, each answered once it is committed.
+ * commit): one transaction and two round trips for the lot, each answered once it is committed.
  */
 export async function recordConcern(db: Db, actor: Actor, input: ConcernInput, opts: RecordingOptions & { draftId?: string }): Promise<SubmittedConcern> {
   if (!/^[0-9a-f-]{36}$/i.test(input.childId)) throw new ChildNotVisibleError();

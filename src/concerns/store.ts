@@ -72,7 +72,8 @@ export interface NewConcernRow {
 
 /**
  * New concerns, several in one statement (see recordConcern's group commit), each with the id the caller
- * chose and the reference its recording context took from the sequence. Each raising organisation already knows its child: the policy (canSeeChild) allows a concern only then.
+ * chose and the reference its recording context took from the sequence. Each raising organisation already
+ * knows its child: the policy (canSeeChild) allows a concern only then.
  */
 export async function insertConcerns(db: Queryable, concerns: (NewConcernRow & { id: string; reference: number })[]): Promise<void> {
   await db.query(
