@@ -95,18 +95,18 @@ async function writeSubmissions(db: Db, batch: Submission[]): Promise<(Submitted
     // edge of their indexes instead of a random page of an index that outgrows memory.
     const allowed = batch.map((s, index) => ({ ...s, index, context: contexts[index]!, id: timeOrderedUuid() }))
       .filter((s) => canSeeChild(s.actor.principal, s.context.childOrganisationIds));
-    const written = allowed.map((s) => ({ ...s, reference: s.context.reference, submittedAt: s.context.submittedAt, ref: formatReference(s.context.reference) }));
+    const written = allowed.map((s) => ({ ...s, ref: formatReference(s.context.reference) }));
     // The concerns, everything that follows them and the COMMIT go to PostgreSQL together, in one round
     // trip: their references came with the contexts, and the audit chain was claimed with them.
-    const concerns = written.length ? insertConcerns(tx, written.map(({ id, reference, actor: { principal: p }, input }) => ({
-      id, reference, childId: input.childId, organisationId: p.organisationId, raisedBy: p.userId, whatHappened: input.whatHappened,
+    const concerns = written.length ? insertConcerns(tx, written.map(({ id, context, actor: { principal: p }, input }) => ({
+      id, reference: context.reference, childId: input.childId, organisationId: p.organisationId, raisedBy: p.userId, whatHappened: input.whatHappened,
       childsWords: input.childsWords, occurredAt: input.occurredAt, occurredAtText: input.occurredAtText, location: input.location,
       present: input.present, injuries: input.injuries, categories: input.categories, immediateDanger: input.immediateDanger,
       called999: input.called999, toldDslInPerson: input.toldDslInPerson,
     }))) : Promise.resolve();
-    const events = recordEvents(tx, written.map(({ id, ref, submittedAt, actor: { principal: p }, input, context }) => ({
+    const events = recordEvents(tx, written.map(({ id, ref, actor: { principal: p }, input, context }) => ({
       childId: input.childId, organisationId: p.organisationId, type: 'concern' as const,
-      occurredAt: input.occurredAt ?? submittedAt, recordedBy: p.userId,
+      occurredAt: input.occurredAt ?? context.submittedAt, recordedBy: p.userId,
       summary: `Concern raised by ${context.userName} (${context.organisationName})`,
       detail: { concernId: id, reference: ref, categories: input.categories, cinFactors: cinFactorsFor(input.categories), immediateDanger: input.immediateDanger },
       sourceType: 'concern', sourceId: id, significant: input.immediateDanger,
@@ -120,7 +120,7 @@ async function writeSubmissions(db: Db, batch: Submission[]): Promise<(Submitted
     const notices = notifyEach(tx, written.map((s) => ({ userIds: s.context.safeguardingLeads.filter((lead) => lead !== s.actor.principal.userId), notice: newConcernNotice(s) })));
     const drafts = written.filter((s) => s.draftId).map((s) => deleteDraft(tx, s.actor.principal.userId, draftKey(s.draftId!)));
     await Promise.all([concerns, events, notices, ...drafts, appendRecordedAudit(tx), sendCommit(tx)]);
-    const results = new Map(written.map((w) => [w.index, { id: w.id, reference: w.reference, referenceText: w.ref }]));
+    const results = new Map(written.map((w) => [w.index, { id: w.id, reference: w.context.reference, referenceText: w.ref }]));
     return batch.map((_, i) => results.get(i) ?? new ChildNotVisibleError());
   });
 }
