@@ -52,6 +52,17 @@ test('statements a transaction sends together are committed together, or not at 
     assert.deepEqual((await db.query('SELECT array_agg(n ORDER BY n) AS ns FROM pipelined')).rows[0].ns, [1, 2, 3]);
     // Not left inside a transaction: outside one, each statement's now() is its own start.
     assert.equal((await db.query('SELECT now() = statement_timestamp() AS own')).rows[0].own, true);
+
+    // Work that caught a failed statement's error is not reported as saved: PostgreSQL rolled it all back.
+    await assert.rejects(
+      withTransaction(db, async (tx) => {
+        await insert(tx, 4);
+        await insert(tx, 1).catch(() => undefined);
+        return 'saved';
+      }),
+      /rolled back/,
+    );
+    assert.deepEqual((await db.query('SELECT array_agg(n ORDER BY n) AS ns FROM pipelined')).rows[0].ns, [1, 2, 3]);
   } finally {
     await db.end();
   }

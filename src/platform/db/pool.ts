@@ -144,12 +144,19 @@ export async function sendCommit(tx: Tx): Promise<void> {
   const scope = scopes.get(tx);
   if (!scope || scope.afterRead || scope.commitSent) throw new Error('sendCommit needs a transaction of withTransaction, once');
   for (const hook of scope.hooks) await hook(tx);
-  const commit = tx.query('COMMIT').then((result) => {
-    // PostgreSQL answers the COMMIT of a transaction that failed with ROLLBACK, not an error.
-    if (result.command !== 'COMMIT') throw new Error('the transaction was rolled back: one of its statements failed');
-  });
+  const commit = commitOrFail(tx);
   scope.commitSent = commit;
   await commit;
+}
+
+/**
+ * COMMIT, failing if PostgreSQL rolled back instead: it answers the COMMIT of a transaction in which a
+ * statement failed with ROLLBACK, not an error, so a caller that caught that statement's error would
+ * otherwise be told its work was saved when none of it was.
+ */
+async function commitOrFail(tx: Tx): Promise<void> {
+  const result = await tx.query('COMMIT');
+  if (result.command !== 'COMMIT') throw new Error('the transaction was rolled back: one of its statements failed');
 }
 
 export async function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -166,7 +173,7 @@ export async function withTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>): 
     if (scope.commitSent) await scope.commitSent; // rejects if the transaction was rolled back
     else {
       for (const hook of scope.hooks) await hook(client);
-      await client.query('COMMIT');
+      await commitOrFail(client);
     }
     return result;
   } catch (error) {
