@@ -29,6 +29,8 @@ const isChecked = (html: string, value: string, name: string) =>
   new RegExp(`<input[^>]*name="${name}" type="(?:checkbox|radio)" value="${value.replace(/\./g, '\\.')}"[^>]*checked`).test(html);
 
 const flat = (s: string) => s.replace(/\s+/g, ' ');
+/** A PDF's lines as one: a line broken after a slash or hyphen joins up again without a space. */
+const flatPdf = (pdf: Buffer) => flat(pdfText(pdf).replace(/(?<=[/-])\n/g, ''));
 
 describe('the list of frameworks', () => {
   test('shows each framework with its publisher, version, date and counts, and links to it', async () => {
@@ -254,7 +256,7 @@ describe('the result', () => {
     assert.match(raw, /\/StructTreeRoot/);
     assert.match(raw, /\/DisplayDocTitle true/);
     assert.match(raw, /<dc:title>[\s\S]*?Suggested level of need: Level 3: Children with complex\/multiple needs or in need of protection \(Medway Threshold Guidance\)/);
-    const text = flat(pdfText(pdf));
+    const text = flatPdf(pdf);
     assert.ok(text.includes(`Suggested level: ${LEVEL_3}`), text.slice(0, 400));
     assert.ok(text.includes('Medway Threshold Guidance, version 2024-12'));
     assert.match(text, /Made on \d{1,2} [A-Z][a-z]+ \d{4}/);
@@ -271,7 +273,7 @@ describe('the result', () => {
   test('the PDF of an immediate-danger result starts with calling 999; bad input shows the form with errors', async () => {
     const res = await get('/thresholds/medway/assess.pdf?child=unknown&immediateDanger=yes');
     assert.equal(res.statusCode, 200);
-    const text = flat(pdfText(res.rawPayload));
+    const text = flatPdf(res.rawPayload);
     assert.ok(text.indexOf('Call 999 now') < text.indexOf('Suggested level:'));
     const bad = await get('/thresholds/medway/assess.pdf?child=unborn&years=1&immediateDanger=no');
     assert.equal(bad.statusCode, 400);
