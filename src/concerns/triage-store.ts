@@ -94,11 +94,18 @@ export async function markInTriage(db: Queryable, concernId: string): Promise<bo
   return (r.rowCount ?? 0) > 0;
 }
 
-/** When each of the child's concerns known to this organisation was raised, since a date. */
-export async function childConcernDates(db: Queryable, childId: string, organisationId: string, since: Date): Promise<Date[]> {
+/**
+ * When each of the child's concerns known to this organisation was raised, since a date. Restricted (LADO)
+ * concerns count only when `includeRestricted`: otherwise the count would reveal they exist.
+ */
+export async function childConcernDates(
+  db: Queryable, childId: string, organisationId: string, since: Date, opts: { includeRestricted: boolean },
+): Promise<Date[]> {
   const { rows } = await db.query<{ submitted_at: Date }>(
-    'SELECT submitted_at FROM concerns WHERE child_id = $1 AND organisation_id = $2 AND submitted_at >= $3 ORDER BY submitted_at DESC',
-    [childId, organisationId, since],
+    `SELECT submitted_at FROM concerns
+      WHERE child_id = $1 AND organisation_id = $2 AND submitted_at >= $3 AND ($4 OR NOT restricted)
+      ORDER BY submitted_at DESC`,
+    [childId, organisationId, since, opts.includeRestricted],
   );
   return rows.map((r) => r.submitted_at);
 }
@@ -112,9 +119,12 @@ export interface RelatedChildConcerns {
 
 /**
  * Other children linked to this one — recorded as a sibling (either direction) or sharing an adult in their
- * households — with the dates of their concerns known to this organisation since a date.
+ * households — with the dates of their concerns known to this organisation since a date. Restricted (LADO)
+ * concerns count only when `includeRestricted`, so a child with only those is not listed at all.
  */
-export async function relatedChildrenConcerns(db: Queryable, childId: string, organisationId: string, since: Date): Promise<RelatedChildConcerns[]> {
+export async function relatedChildrenConcerns(
+  db: Queryable, childId: string, organisationId: string, since: Date, opts: { includeRestricted: boolean },
+): Promise<RelatedChildConcerns[]> {
   const { rows } = await db.query<RelatedChildConcerns>(
     `WITH linked AS (
        SELECT hm.related_child_id AS child_id, hm.relationship FROM household_members hm
@@ -133,10 +143,10 @@ export async function relatedChildrenConcerns(db: Queryable, childId: string, or
             array_agg(c.submitted_at ORDER BY c.submitted_at DESC) AS dates
        FROM one
        JOIN children ch ON ch.id = one.child_id
-       JOIN concerns c ON c.child_id = one.child_id AND c.organisation_id = $2 AND c.submitted_at >= $3
+       JOIN concerns c ON c.child_id = one.child_id AND c.organisation_id = $2 AND c.submitted_at >= $3 AND ($4 OR NOT c.restricted)
       GROUP BY one.child_id, ch.first_name, ch.last_name, one.relationship
       ORDER BY name`,
-    [childId, organisationId, since],
+    [childId, organisationId, since, opts.includeRestricted],
   );
   return rows;
 }

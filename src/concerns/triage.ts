@@ -63,12 +63,14 @@ export interface OpenedConcern {
   assessment: AssessmentRow | null;
 }
 
-async function patternFor(tx: Queryable, concern: ConcernRow, now: Date): Promise<PatternWarning[]> {
+/** Pattern warnings as this viewer may see them: restricted (LADO) concerns count only for those who may see them. */
+async function patternFor(tx: Queryable, principal: Principal, concern: ConcernRow, now: Date): Promise<PatternWarning[]> {
+  const opts = { includeRestricted: canSeeRestricted(principal, concern.organisation_id) };
   const since = new Date(now.getTime() - PATTERN_SETTINGS.windowDays * DAY_MS);
   const householdSince = new Date(now.getTime() - PATTERN_SETTINGS.householdWindowDays * DAY_MS);
   const [own, related] = await Promise.all([
-    childConcernDates(tx, concern.child_id, concern.organisation_id, since),
-    relatedChildrenConcerns(tx, concern.child_id, concern.organisation_id, householdSince),
+    childConcernDates(tx, concern.child_id, concern.organisation_id, since, opts),
+    relatedChildrenConcerns(tx, concern.child_id, concern.organisation_id, householdSince, opts),
   ]);
   return patternWarnings({
     now, childConcernDates: own,
@@ -96,7 +98,7 @@ export async function openConcern(
     const events = await listEvents(tx, concern.child_id, {
       organisationId: principal.organisationId, includeRestricted: canSeeRestricted(principal, principal.organisationId), limit: CHRONOLOGY_PREVIEW + 1,
     });
-    const warnings = await patternFor(tx, concern, now);
+    const warnings = await patternFor(tx, principal, concern, now);
     const assessment = await latestAssessment(tx, concern.id);
     await recordAudit(tx, ctx, { action: 'concern.view', recordType: 'concern', recordId: concern.id, details: { page: 'triage', warnings: warnings.length } });
     return {

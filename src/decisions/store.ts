@@ -8,11 +8,11 @@ export interface OrgUser {
   role: string;
 }
 
-/** Active users of an organisation who may own a task; restricted work only goes to those roles given. */
-export async function organisationUsers(db: Queryable, organisationId: string, roles?: string[]): Promise<OrgUser[]> {
+/** Active users of an organisation with one of the roles given (the caller decides which roles may own a task). */
+export async function organisationUsers(db: Queryable, organisationId: string, roles: readonly string[]): Promise<OrgUser[]> {
   const { rows } = await db.query<OrgUser>(
-    `SELECT id, name, role FROM users WHERE organisation_id = $1 AND active AND ($2::text[] IS NULL OR role = ANY($2)) ORDER BY name, id`,
-    [organisationId, roles ?? null],
+    `SELECT id, name, role FROM users WHERE organisation_id = $1 AND active AND role = ANY($2) ORDER BY name, id`,
+    [organisationId, roles],
   );
   return rows;
 }
@@ -38,17 +38,27 @@ export async function insertDecision(db: Queryable, d: NewDecision): Promise<{ i
   return rows[0]!;
 }
 
-/** Concern decided; a restricted outcome also restricts the concern and what the chronology already says of it. */
+/**
+ * Concern decided; a restricted outcome also restricts the concern, what the chronology already says of it and
+ * the tasks already made from it. Consent, sharing and amendment events name their concern in their detail;
+ * clocks name it, or one of its sharing decisions, as their subject.
+ */
 export async function closeConcern(db: Queryable, concernId: string, restricted: boolean, assessmentIds: string[]): Promise<void> {
   await db.query(`UPDATE concerns SET status = 'decided', restricted = restricted OR $2 WHERE id = $1`, [concernId, restricted]);
   if (restricted) {
     await db.query(
       `UPDATE events SET restricted = true
-        WHERE child_id = (SELECT child_id FROM concerns WHERE id = $1)
+        WHERE child_id = (SELECT child_id FROM concerns WHERE id = $1) AND NOT restricted
           AND ((source_type = 'concern' AND source_id = $1::text) OR (source_type = 'assessment' AND source_id = ANY($2::text[]))
-               OR (source_type = 'concern_amendment' AND detail->>'concernId' = $1::text))`,
+               OR detail->>'concernId' = $1::text
+               OR (source_type = 'clock' AND source_id IN (
+                     SELECT k.id::text FROM clocks k
+                      WHERE (k.subject_type = 'concern' AND k.subject_id = $1::text)
+                         OR (k.subject_type = 'sharing-decision'
+                             AND k.subject_id IN (SELECT s.id::text FROM sharing_decisions s WHERE s.concern_id = $1)))))`,
       [concernId, assessmentIds],
     );
+    await db.query('UPDATE tasks SET restricted = true WHERE concern_id = $1 AND NOT restricted', [concernId]);
   }
 }
 

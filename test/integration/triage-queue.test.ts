@@ -168,6 +168,35 @@ describe('triage queue', () => {
     assert.match(fromSibling.body, /Cara Doyle \(sibling\) has been the subject of 3 concerns/);
   });
 
+  test('restricted (LADO) concerns count towards a pattern only for a viewer who may see them: the DSL, not a deputy', async () => {
+    const s = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Hana', lastName: 'Iles' });
+    const sibling = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Ivo', lastName: 'Iles' });
+    await linkSiblings(t.db, child.id, sibling.id);
+    const restrict = async (id: string) => {
+      await t.db.query('UPDATE concerns SET restricted = true WHERE id = $1', [id]);
+      await t.db.query("UPDATE events SET restricted = true WHERE source_type = 'concern' AND source_id = $1", [id]);
+    };
+    // The sibling's only concern, and one of the child's three, are restricted.
+    await restrict((await createConcern(t.db, { childId: sibling.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 5 * DAY) })).id);
+    await restrict((await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 40 * DAY) })).id);
+    await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 20 * DAY) });
+    const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+
+    const deputy = await signedIn(s.deputy);
+    const seenByDeputy = await deputy.get(`/triage/${concern.id}`);
+    assert.equal(seenByDeputy.statusCode, 200);
+    assert.doesNotMatch(seenByDeputy.body, /A pattern of concerns/);
+    assert.doesNotMatch(seenByDeputy.body, /Ivo Iles/);
+    assert.doesNotMatch(seenByDeputy.body, /3 concerns in the last 90 days/);
+
+    const dsl = await signedIn(s.dsl);
+    const seenByDsl = await dsl.get(`/triage/${concern.id}`);
+    assert.match(seenByDsl.body, /A pattern of concerns/);
+    assert.match(seenByDsl.body, /Ivo Iles \(sibling\) has been the subject of 1 concern/);
+    assert.match(seenByDsl.body, /3 concerns in the last 90 days/);
+  });
+
   test('a child sharing an adult in the household is pointed out too', async () => {
     const s = await school();
     const child = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Eve', lastName: 'Fox' });
