@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { concernForTriage, concernReference, type Refusal } from '../concerns/triage.ts';
 import type { ConcernRow } from '../concerns/triage-store.ts';
 import { recordEvent } from '../chronology/events.ts';
-import { canSeeConcern, canSeeRestricted, canTriageConcern, type Principal } from '../platform/access/policy.ts';
+import { canSeeConcern, canSeeRestricted, canTriageConcern, permissionsOf, type Principal } from '../platform/access/policy.ts';
+import { ROLES } from '../platform/access/roles.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { isValidIsoDate } from '../platform/calendar/iso-date.ts';
 import { londonDateOf } from '../platform/calendar/working-days.ts';
@@ -18,8 +19,11 @@ import {
 /** Who may own the follow-up of a restricted (LADO) decision: only those who may see it. */
 export const RESTRICTED_OWNER_ROLES = ['dsl', 'workforce_admin'];
 
+/** Who may own any other task: those who can reach /tasks, which needs 'children:view' (not auditors or system admins). */
+export const TASK_OWNER_ROLES: string[] = ROLES.filter((r) => permissionsOf(r).includes('children:view'));
+
 export function ownersFor(db: Queryable, organisationId: string, restricted: boolean): Promise<OrgUser[]> {
-  return organisationUsers(db, organisationId, restricted ? RESTRICTED_OWNER_ROLES : undefined);
+  return organisationUsers(db, organisationId, restricted ? RESTRICTED_OWNER_ROLES : TASK_OWNER_ROLES);
 }
 
 const text = (max: number) => z.string().trim().max(max, `Must be ${max} characters or fewer`);
@@ -49,7 +53,7 @@ export async function decisionContext(db: Db, principal: Principal, ctx: AuditCo
   return withTransaction(db, async (tx) => {
     const found = await concernForTriage(tx, principal, concernId);
     if (!found.ok) return found;
-    const users = await organisationUsers(tx, found.concern.organisation_id);
+    const users = await ownersFor(tx, found.concern.organisation_id, false);
     const restrictedOwners = users.filter((u) => RESTRICTED_OWNER_ROLES.includes(u.role));
     await recordAudit(tx, ctx, { action: 'concern.view', recordType: 'concern', recordId: concernId, details: { page: 'decide' } });
     return { ok: true as const, concern: found.concern, users, restrictedOwners };
@@ -80,7 +84,7 @@ export async function decide(
       if (!owners.has(t.ownerId)) {
         return { ok: false as const, reason: 'invalid' as const, field: `tasks.${i}.ownerId`, message: restricted
           ? 'Select the designated safeguarding lead or the workforce administrator: only they can see this record'
-          : 'Select someone from your organisation' };
+          : 'Select someone from your organisation who can see and complete tasks' };
       }
     }
     const assessments = await assessmentIdsOf(tx, concern.id);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { concernView, refuseJson, refusePage, UUID } from './http.ts';
 import { childName } from '../concerns/triage.ts';
 import type { Principal } from '../platform/access/policy.ts';
+import { isValidIsoDate } from '../platform/calendar/iso-date.ts';
 import { londonDateOf } from '../platform/calendar/working-days.ts';
 import type { Db } from '../platform/db/pool.ts';
 import { auditContext } from '../platform/http/context.ts';
@@ -251,7 +252,9 @@ const decisionApiBody = z.object({
   tasks: z.array(z.object({
     title: z.string('must be text').trim().min(1, 'must not be empty').max(200),
     ownerId: z.string().regex(UUID, 'must be a user id'),
-    dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-03-27'),
+    // The same rule as the form: a real date, today or later in London (an impossible date would be a 500 at the INSERT).
+    dueDate: z.string('must be a date like 2026-03-27').refine((s) => isValidIsoDate(s), 'must be a real date like 2026-03-27')
+      .refine((s) => s >= londonDateOf(new Date()), 'must be today or in the future'),
   }).strict()).max(10).default([]),
 }, 'must be a JSON object').strict().superRefine((v, ctx) => {
   if (OUTCOME_INFO[v.outcome].notReferral && !v.reasonsNotReferring) {
