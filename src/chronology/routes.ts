@@ -19,6 +19,7 @@ import { eventDetailLines, eventLink } from './view.ts';
 const VIEWS = 'chronology/views';
 const PAGE_LIMIT = 500;
 const PDF_LIMIT = 2000;
+const DETAIL_MAX = 10000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PRINT_CSS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'views/print.css');
 
@@ -50,7 +51,7 @@ function eventView(e: EventRow, canTriage: boolean) {
 const significantEventSchema = z.object({
   date: z.string().refine((s): boolean => isValidIsoDate(s), 'must be a real date like 2026-03-27'),
   summary: z.string('must be text').trim().min(1, 'must not be empty').max(300, 'must be 300 characters or fewer'),
-  detail: z.string().trim().max(10000, 'must be 10,000 characters or fewer').optional().default(''),
+  detail: z.string().trim().max(DETAIL_MAX, 'must be 10,000 characters or fewer').optional().default(''),
 }, 'must be a JSON object').strict();
 
 export function chronologyRoutes(app: FastifyInstance, db: Db) {
@@ -106,7 +107,8 @@ export function chronologyRoutes(app: FastifyInstance, db: Db) {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const values = {
       day: one(b['date-day']).trim(), month: one(b['date-month']).trim(), year: one(b['date-year']).trim(),
-      summary: one(b.summary).slice(0, 1000), detail: one(b.detail).slice(0, 10000),
+      // Detail is kept whole (the body limit bounds it): cutting it here would lose what was typed without a word.
+      summary: one(b.summary).slice(0, 1000), detail: one(b.detail),
     };
     const errors = noErrors();
     const iso = /^\d{1,2}$/.test(values.day) && /^\d{1,2}$/.test(values.month) && /^\d{4}$/.test(values.year)
@@ -116,6 +118,7 @@ export function chronologyRoutes(app: FastifyInstance, db: Db) {
     else if (iso > londonDateOf(new Date())) addError(errors, 'date-day', 'The date of the event must be today or in the past');
     if (!values.summary.trim()) addError(errors, 'summary', 'Enter a short summary of what happened');
     else if (values.summary.trim().length > 300) addError(errors, 'summary', 'The summary must be 300 characters or fewer');
+    if (values.detail.trim().length > DETAIL_MAX) addError(errors, 'detail', 'The detail must be 10,000 characters or fewer');
     if (errors.summary.length) return addPage(req, reply, values, errors);
     const r = await addSignificantEvent(db, principalOf(req), auditContext(req), req.params.id, { date: iso, summary: values.summary.trim(), detail: values.detail.trim() });
     if (!r.ok) return notFoundPage(reply);

@@ -55,6 +55,8 @@ export const STEP_TITLES: Record<StepId, string> = {
 };
 
 export const MAX_TEXT = 20000;
+/** "20,000", as GOV.UK error messages write numbers. */
+const MAX_TEXT_SHOWN = MAX_TEXT.toLocaleString('en-GB');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isStep = (s: string): s is StepId => (STEPS as readonly string[]).includes(s);
@@ -92,7 +94,9 @@ export function pickStepFields(step: StepId, body: unknown): Partial<ConcernDraf
       const list = Array.isArray(raw) ? raw : raw === undefined || raw === '' ? [] : [raw];
       out.categories = list.filter((v): v is string => typeof v === 'string' && CATEGORY_IDS.includes(v));
     } else if (name in b) {
-      (out as Record<string, string>)[name] = asString(b[name]).slice(0, MAX_TEXT);
+      // Kept in full (the request body limit bounds it): cutting it here would lose the end of the account
+      // silently, where validateStep instead says it is too long with the text still in the box.
+      (out as Record<string, string>)[name] = asString(b[name]);
     }
   }
   return out;
@@ -172,7 +176,7 @@ export function validateStep(step: StepId, d: ConcernDraft, now: Date, childVisi
   const errors: StepError[] = [];
   const tooLong = (field: keyof ConcernDraft, label: string) => {
     const v = d[field];
-    if (typeof v === 'string' && v.length > MAX_TEXT) errors.push({ field, text: `${label} must be ${MAX_TEXT} characters or fewer` });
+    if (typeof v === 'string' && v.length > MAX_TEXT) errors.push({ field, text: `${label} must be ${MAX_TEXT_SHOWN} characters or fewer` });
   };
   switch (step) {
     case 'child':
@@ -282,7 +286,7 @@ export const AMENDABLE_FIELD_IDS = Object.keys(AMENDABLE_FIELDS) as [AmendableFi
 
 export const amendmentSchema = z.object({
   field: z.enum(AMENDABLE_FIELD_IDS, { error: 'Select what you want to correct' }),
-  to: z.string().max(MAX_TEXT, `The correction must be ${MAX_TEXT} characters or fewer`),
+  to: z.string().max(MAX_TEXT, `The correction must be ${MAX_TEXT_SHOWN} characters or fewer`),
   reason: z.string().trim().min(1, 'Enter why you are making this correction').max(2000, 'The reason must be 2000 characters or fewer'),
 }).superRefine((v, ctx) => {
   if (AMENDABLE_FIELDS[v.field].required && v.to.trim() === '') {

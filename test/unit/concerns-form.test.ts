@@ -29,6 +29,15 @@ describe('concern form steps', () => {
     assert.deepEqual(pickStepFields('categories', { categories: ['neglect', 'made_up'] }), { categories: ['neglect'] });
   });
 
+  test('over-long text is kept in full, so the step says it is too long rather than cutting the end off', () => {
+    const long = `${'a'.repeat(20000)}THE END`;
+    const picked = pickStepFields('what-happened', { whatHappened: long });
+    assert.equal(picked.whatHappened, long);
+    const errors = validateStep('what-happened', picked, NOW);
+    assert.deepEqual(errors, [{ field: 'whatHappened', text: 'What happened must be 20,000 characters or fewer' }]);
+    assert.deepEqual(validateStep('what-happened', { whatHappened: 'a'.repeat(20000) }, NOW), [], 'exactly 20,000 is allowed');
+  });
+
   test('validation gives specific messages', () => {
     assert.deepEqual(validateStep('what-happened', { whatHappened: ' ' }, NOW).map((e) => e.field), ['whatHappened']);
     assert.deepEqual(validateStep('childs-words', {}, NOW), [], 'the child may have said nothing');
