@@ -6,7 +6,7 @@ import { canAmendConcern, canSeeChild, canSeeConcern, type Principal } from '../
 import { appendRecordedAudit, claimAuditChain, recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { Batcher, batcherPer } from '../platform/db/batch.ts';
 import { sendCommit, withTransaction, type Db, type Queryable } from '../platform/db/pool.ts';
-import { deleteDraft, loadDraft, saveDraft } from '../platform/drafts/drafts.ts';
+import { claimDrafts, deleteDraft, loadDraft, saveDraft } from '../platform/drafts/drafts.ts';
 import { notifyEach, type Notice } from '../platform/notify/notify.ts';
 import { cinFactorsFor } from './categories.ts';
 import { AMENDABLE_FIELDS, formatReference, type AmendmentInput, type ConcernDraft, type ConcernInput } from './form.ts';
@@ -29,6 +29,11 @@ export interface RecordingOptions {
 export class ChildNotVisibleError extends Error {
   field = 'childId';
   constructor() { super('No child with that id that you can see'); }
+}
+
+/** The draft being sent has already been sent (a double click or a second tab): nothing more is recorded. */
+export class DraftAlreadySentError extends Error {
+  constructor() { super('This concern has already been sent'); }
 }
 
 export const draftKey = (draftId: string) => `concern:${draftId}`;
@@ -79,22 +84,37 @@ export async function recordConcern(db: Db, actor: Actor, input: ConcernInput, o
 
 // Two batches in flight: one is with PostgreSQL while the next gathers. On two cores, three in flight made
 // smaller batches and about 10% fewer submissions a second; one left PostgreSQL idle between batches.
-const submissions = batcherPer((db: Db) => new Batcher<Submission, SubmittedConcern | ChildNotVisibleError>(
+type SubmissionOutcome = SubmittedConcern | ChildNotVisibleError | DraftAlreadySentError;
+
+const submissions = batcherPer((db: Db) => new Batcher<Submission, SubmissionOutcome>(
   (batch) => writeSubmissions(db, batch), { maxWriting: 2, maxBatch: 100 },
 ));
 
-async function writeSubmissions(db: Db, batch: Submission[]): Promise<(SubmittedConcern | ChildNotVisibleError)[]> {
+const draftOf = (s: Submission) => `${s.actor.principal.userId} ${draftKey(s.draftId!)}`;
+
+async function writeSubmissions(db: Db, batch: Submission[]): Promise<SubmissionOutcome[]> {
   return withTransaction(db, async (tx) => {
-    const [contexts] = await Promise.all([
+    const fromDrafts = batch.filter((s) => s.draftId);
+    const [contexts, , unsent] = await Promise.all([
       concernRecordingContexts(tx, batch.map(({ actor: { principal: p }, input }) => (
         { childId: input.childId, userId: p.userId, organisationId: p.organisationId }))),
       claimAuditChain(tx),
+      fromDrafts.length
+        ? claimDrafts(tx, fromDrafts.map((s) => ({ userId: s.actor.principal.userId, formKey: draftKey(s.draftId!) })))
+        : Promise.resolve(new Set<string>()),
     ]);
+    // A draft is sent once: not when another transaction has sent it already, nor twice in this batch.
+    const alreadySent = new Set<number>();
+    batch.forEach((s, index) => {
+      if (!s.draftId) return;
+      if (unsent.has(draftOf(s))) unsent.delete(draftOf(s));
+      else alreadySent.add(index);
+    });
     // The policy decides for each submission; one the submitter may not make is refused alone.
     // Time-ordered ids (UUIDv7): each new concern's key, and its audit entry's record id, go to the right-hand
     // edge of their indexes instead of a random page of an index that outgrows memory.
     const allowed = batch.map((s, index) => ({ ...s, index, context: contexts[index]!, id: timeOrderedUuid() }))
-      .filter((s) => canSeeChild(s.actor.principal, s.context.childOrganisationIds));
+      .filter((s) => !alreadySent.has(s.index) && canSeeChild(s.actor.principal, s.context.childOrganisationIds));
     const written = allowed.map((s) => ({ ...s, ref: formatReference(s.context.reference) }));
     // The concerns, everything that follows them and the COMMIT go to PostgreSQL together, in one round
     // trip: their references came with the contexts, and the audit chain was claimed with them.
@@ -121,7 +141,7 @@ async function writeSubmissions(db: Db, batch: Submission[]): Promise<(Submitted
     const drafts = written.filter((s) => s.draftId).map((s) => deleteDraft(tx, s.actor.principal.userId, draftKey(s.draftId!)));
     await Promise.all([concerns, events, notices, ...drafts, appendRecordedAudit(tx), sendCommit(tx)]);
     const results = new Map(written.map((w) => [w.index, { id: w.id, reference: w.context.reference, referenceText: w.ref }]));
-    return batch.map((_, i) => results.get(i) ?? new ChildNotVisibleError());
+    return batch.map((_, i) => results.get(i) ?? (alreadySent.has(i) ? new DraftAlreadySentError() : new ChildNotVisibleError()));
   });
 }
 

@@ -3,7 +3,8 @@
 // and each new concern's id sorts after the last (time-ordered UUIDv7).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ChildNotVisibleError, recordConcern, type Actor } from '../../src/concerns/recording.ts';
+import { ChildNotVisibleError, draftKey, DraftAlreadySentError, recordConcern, type Actor } from '../../src/concerns/recording.ts';
+import { claimDrafts, loadDraft, saveDraft } from '../../src/platform/drafts/drafts.ts';
 import type { ConcernInput } from '../../src/concerns/form.ts';
 import { verifyAudit } from '../../src/platform/audit/audit.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
@@ -68,6 +69,41 @@ describe('recording concerns together', () => {
       [[a.dsl.id, b.dsl.id]])).rows;
     assert.deepEqual(Object.fromEntries(notices.map((r) => [r.user_id, r.n])), { [a.dsl.id]: 15, [b.dsl.id]: 14 });
     assert.equal((await verifyAudit(t.db)).broken, null);
+  });
+
+  test('a draft is sent once: sent several times at once, or while another transaction holds it, one concern is recorded', async () => {
+    const a = await school();
+    const b = await school();
+    const opts = (draftId: string) => ({ publicUrl: 'http://localhost', draftId });
+    const concernsOf = async () => (await t.db.query('SELECT count(*)::int AS n FROM concerns WHERE raised_by = $1', [a.practitioner.id])).rows[0].n;
+
+    await saveDraft(t.db, a.practitioner.id, draftKey('twiceatonce'), { whatHappened: 'x' });
+    const settled = await Promise.allSettled([1, 2, 3, 4].map(() => recordConcern(t.db, a.actor, input(a.child.id), opts('twiceatonce'))));
+    assert.equal(settled.filter((r) => r.status === 'fulfilled').length, 1);
+    assert.ok(settled.every((r) => r.status === 'fulfilled' || r.reason instanceof DraftAlreadySentError));
+    assert.equal(await concernsOf(), 1);
+    assert.equal(await loadDraft(t.db, a.practitioner.id, draftKey('twiceatonce')), null);
+
+    // Another transaction is sending the draft: this one waits for it, then finds the draft gone.
+    await saveDraft(t.db, a.practitioner.id, draftKey('heldbyanother'), { whatHappened: 'x' });
+    const holder = await t.db.connect();
+    try {
+      await holder.query('BEGIN');
+      assert.equal((await claimDrafts(holder, [{ userId: a.practitioner.id, formKey: draftKey('heldbyanother') }])).size, 1);
+      const waiting = recordConcern(t.db, a.actor, input(a.child.id), opts('heldbyanother'));
+      await new Promise((r) => setTimeout(r, 300));
+      await holder.query('DELETE FROM drafts WHERE user_id = $1 AND form_key = $2', [a.practitioner.id, draftKey('heldbyanother')]);
+      await holder.query('COMMIT');
+      await assert.rejects(waiting, DraftAlreadySentError);
+    } finally {
+      holder.release();
+    }
+    assert.equal(await concernsOf(), 1);
+
+    // A submission the policy refuses keeps its draft.
+    await saveDraft(t.db, a.practitioner.id, draftKey('notourchild'), { whatHappened: 'x' });
+    await assert.rejects(recordConcern(t.db, a.actor, input(b.child.id), opts('notourchild')), ChildNotVisibleError);
+    assert.ok(await loadDraft(t.db, a.practitioner.id, draftKey('notourchild')));
   });
 
   test('one submission PostgreSQL refuses fails alone; the others in its batch are written', async () => {

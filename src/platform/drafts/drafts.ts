@@ -23,3 +23,20 @@ export async function loadDraft(db: Queryable, userId: string, formKey: string):
 export async function deleteDraft(db: Queryable, userId: string, formKey: string): Promise<void> {
   await db.query('DELETE FROM drafts WHERE user_id = $1 AND form_key = $2', [userId, formKey]);
 }
+
+/**
+ * Locks these drafts until the transaction ends and returns the keys (`userId formKey`) of those that exist.
+ * A transaction that sends a draft claims it first: a second sending of the same draft (a double click, a second
+ * tab) waits for the first and then finds it gone. Rows are locked in key order so two such transactions cannot
+ * deadlock.
+ */
+export async function claimDrafts(db: Queryable, drafts: { userId: string; formKey: string }[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ user_id: string; form_key: string }>(
+    `SELECT d.user_id, d.form_key FROM drafts d
+       JOIN unnest($1::uuid[], $2::text[]) AS k(user_id, form_key) ON d.user_id = k.user_id AND d.form_key = k.form_key
+      ORDER BY d.user_id, d.form_key
+        FOR UPDATE OF d`,
+    [drafts.map((d) => d.userId), drafts.map((d) => d.formKey)],
+  );
+  return new Set(rows.map((r) => `${r.user_id} ${r.form_key}`));
+}
