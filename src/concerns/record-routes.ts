@@ -16,11 +16,10 @@ import {
   previousStep, resumeStep, STEP_TITLES, stepsFor, validateStep, type ConcernDraft, type StepError, type StepId,
 } from './form.ts';
 import {
-  amendConcern, ChildNotVisibleError, discardConcernDraft, draftKey, isChildVisible, isDraftId, listMyConcerns, listMyDrafts,
+  amendConcern, ChildNotVisibleError, discardConcernDraft, DraftAlreadySentError, draftKey, isChildVisible, isDraftId, listMyConcerns, listMyDrafts,
   loadConcernDraft, recordConcern, saveConcernDraftStep, viewConcern, type Actor, type ConcernView,
 } from './recording.ts';
-import { getChildForOrganisation, getConcern, type ChildSummary } from './store.ts';
-import { canSeeConcern } from '../platform/access/policy.ts';
+import { getChildForOrganisation, type ChildSummary } from './store.ts';
 
 const V = 'concerns/views/';
 const ACCESS = { config: { access: 'concerns:raise' as const } };
@@ -100,15 +99,18 @@ function concernJson(v: ConcernView) {
 export function concernRecordRoutes(app: FastifyInstance, db: Db, config: Pick<Config, 'publicUrl'>) {
   notificationRoutes(app, db);
 
-  /** The child named in a draft, if this user may see them; the read is audited because pages show the name. */
-  async function draftChild(req: FastifyRequest, d: ConcernDraft, step: string): Promise<ChildSummary | null> {
-    if (!d.childId || !UUID.test(d.childId)) return null;
+  /** A child of this user's organisation, if any; the read is audited because pages show the name. */
+  async function shownChild(req: FastifyRequest, childId: string | undefined, step: string): Promise<ChildSummary | null> {
+    if (!childId || !UUID.test(childId)) return null;
     return withTransaction(db, async (tx) => {
-      const child = await getChildForOrganisation(tx, d.childId!, req.principal!.organisationId);
+      const child = await getChildForOrganisation(tx, childId, req.principal!.organisationId);
       if (child) await recordAudit(tx, auditContext(req), { action: 'concern.draft.view', recordType: 'child', recordId: child.id, details: { step } });
       return child;
     });
   }
+
+  /** The child named in a draft, if this user may see them (audited). */
+  const draftChild = (req: FastifyRequest, d: ConcernDraft, step: string) => shownChild(req, d.childId, step);
 
   async function renderStep(req: FastifyRequest, reply: FastifyReply, draftId: string, step: StepId, d: ConcernDraft, errors: FormErrors, status = 200) {
     const q = req.query as { q?: string; childId?: string; change?: string };
@@ -132,7 +134,8 @@ export function concernRecordRoutes(app: FastifyInstance, db: Db, config: Pick<C
         await withTransaction(db, (tx) => recordAudit(tx, auditContext(req), { action: 'concern.child-search', recordType: 'child', details: { results: results.length } }));
       }
       // A child just added (the "add a new child" journey returns here with ?childId=) or already chosen.
-      const offered = q.childId && UUID.test(q.childId) ? await getChildForOrganisation(db, q.childId, req.principal!.organisationId) : child;
+      // Its name, date of birth and postcode are shown, so that read is audited too (once, if it is the draft's child).
+      const offered = q.childId && UUID.test(q.childId) ? (q.childId === child?.id ? child : await shownChild(req, q.childId, step)) : child;
       if (offered && !results.some((r) => r.id === offered.id)) {
         results.unshift({ id: offered.id, name: offered.name, hint: [offered.dateOfBirth ? `Born ${offered.dateOfBirth}` : '', offered.postcode ?? ''].filter(Boolean).join(', ') });
       }
@@ -181,7 +184,9 @@ export function concernRecordRoutes(app: FastifyInstance, db: Db, config: Pick<C
     if (!isDraftId(draftId)) return reply.callNotFound();
     const userId = req.principal!.userId;
     if (step === 'check') {
-      const { data } = await loadConcernDraft(db, userId, draftId);
+      const { data, updatedAt } = await loadConcernDraft(db, userId, draftId);
+      // No draft to send: it was sent already (a second tab, a click after the first had finished) or deleted.
+      if (!updatedAt) return reply.redirect('/concerns?draftGone=1', 303);
       const visible = data.childId ? await isChildVisible(db, req.principal!, data.childId) : false;
       const result = draftToInput(data, new Date(), visible);
       if (!result.ok) return renderStep(req, reply, draftId, result.step, data, formErrorsOf(result.errors), 400);
@@ -190,6 +195,8 @@ export function concernRecordRoutes(app: FastifyInstance, db: Db, config: Pick<C
         return reply.redirect(`/concerns/${saved.id}/sent`, 303);
       } catch (error) {
         if (error instanceof ChildNotVisibleError) return renderStep(req, reply, draftId, 'child', data, formErrorsOf([{ field: 'childId', text: 'Select a child from the list' }]), 400);
+        // Sent twice (a double click, a second tab): it was recorded once, and is in the list of their concerns.
+        if (error instanceof DraftAlreadySentError) return reply.redirect('/concerns?alreadySent=1', 303);
         throw error;
       }
     }
@@ -224,6 +231,7 @@ export function concernRecordRoutes(app: FastifyInstance, db: Db, config: Pick<C
     const rows = await listMyConcerns(db, actorOf(req));
     return reply.view(`${V}concerns-mine.njk`, {
       title: 'Concerns you have raised',
+      alreadySent: (req.query as { alreadySent?: string }).alreadySent === '1', draftGone: (req.query as { draftGone?: string }).draftGone === '1',
       rows: rows.map((r) => ({ ...r, referenceText: formatReference(r.reference), statusLabel: STATUS_LABELS[r.status] ?? r.status })),
     });
   });
@@ -232,8 +240,10 @@ export function concernRecordRoutes(app: FastifyInstance, db: Db, config: Pick<C
 
   app.get('/concerns/:id/sent', ACCESS, async (req, reply) => {
     const { id } = req.params as { id: string };
-    const c = UUID.test(id) ? await getConcern(db, id) : null;
-    if (!c || !canSeeConcern(req.principal, { organisationId: c.organisationId, raisedBy: c.raisedBy, restricted: c.restricted })) return reply.callNotFound();
+    // Read through viewConcern, like every other read of a concern: it decides who may see it and audits the read.
+    const v = UUID.test(id) ? await viewConcern(db, actorOf(req), id, 'concern.sent.view') : null;
+    if (!v) return reply.callNotFound();
+    const c = v.concern;
     return reply.view(`${V}record-sent.njk`, {
       title: 'Concern sent', id, referenceText: formatReference(c.reference), immediateDanger: c.immediateDanger, called999: c.called999,
     });

@@ -47,6 +47,16 @@ async function step(c: Client, draftId: string, name: string, form: Record<strin
 
 /** The whole journey, answering every question; returns the new concern's id. */
 async function recordWholeConcern(c: Client, childId: string, opts: { danger?: boolean } = {}) {
+  const d = await answerEveryQuestion(c, childId, opts);
+  const res = await c.post(`/concerns/new/${d}/check`);
+  assert.equal(res.statusCode, 303, res.body.slice(0, 500));
+  const m = /^\/concerns\/([0-9a-f-]{36})\/sent$/.exec(String(res.headers.location));
+  assert.ok(m);
+  return { id: m[1]!, draftId: d };
+}
+
+/** Every question answered, up to "check your answers"; returns the draft's id. */
+async function answerEveryQuestion(c: Client, childId: string, opts: { danger?: boolean } = {}) {
   const d = await start(c);
   await c.get(`/concerns/new/${d}/child`);
   await step(c, d, 'child', { childId }, 'what-happened');
@@ -63,11 +73,7 @@ async function recordWholeConcern(c: Client, childId: string, opts: { danger?: b
     await step(c, d, 'danger', { immediateDanger: 'no' }, 'told-dsl');
   }
   await step(c, d, 'told-dsl', { toldDsl: 'no' }, 'check');
-  const res = await c.post(`/concerns/new/${d}/check`);
-  assert.equal(res.statusCode, 303, res.body.slice(0, 500));
-  const m = /^\/concerns\/([0-9a-f-]{36})\/sent$/.exec(String(res.headers.location));
-  assert.ok(m);
-  return { id: m[1]!, draftId: d };
+  return d;
 }
 
 describe('the concern form', () => {
@@ -176,11 +182,52 @@ describe('the concern form', () => {
     assert.equal(audit.length, 1);
     assert.doesNotMatch(JSON.stringify(audit[0].details), /Jayden|flinched|belt/);
 
-    // Sending the same draft again does nothing: it no longer exists.
+    // Sending the same draft again records nothing: it no longer exists, and the list of concerns says so.
     const again = await c.post(`/concerns/new/${d}/check`);
-    assert.equal(again.statusCode, 400);
+    assert.equal(again.statusCode, 303);
+    assert.equal(again.headers.location, '/concerns?draftGone=1');
+    assert.match((await c.get('/concerns?draftGone=1')).body, /That concern is no longer a draft/);
     const { rows: [{ n }] } = await t.db.query('SELECT count(*)::int AS n FROM concerns WHERE raised_by = $1', [s.practitioner.id]);
     assert.equal(n, 1);
+  });
+
+  test('a concern sent twice at once (a double click, two tabs) is recorded once; the second lands on the list saying so', async () => {
+    const s = await setting();
+    const c = new Client(t.app);
+    await c.signIn(s.practitioner);
+    for (let round = 0; round < 3; round++) {
+      const d = await answerEveryQuestion(c, s.child.id);
+      const answers = await Promise.all([c.post(`/concerns/new/${d}/check`), c.post(`/concerns/new/${d}/check`)]);
+      const where = answers.map((a) => `${a.statusCode} ${String(a.headers.location).replace(/[0-9a-f-]{36}/, 'ID')}`).sort();
+      // The second waits for the first inside the database, or (arriving after it) finds the draft gone.
+      assert.equal(where[0], '303 /concerns/ID/sent', `round ${round}`);
+      assert.ok(['303 /concerns?alreadySent=1', '303 /concerns?draftGone=1'].includes(where[1]!), `round ${round}: ${where[1]}`);
+      assert.equal(await draftOf(s.practitioner.id, d), undefined);
+    }
+    const { rows: [{ n }] } = await t.db.query('SELECT count(*)::int AS n FROM concerns WHERE raised_by = $1', [s.practitioner.id]);
+    assert.equal(n, 3);
+    const { rows: [{ notices }] } = await t.db.query('SELECT count(*)::int AS notices FROM notifications WHERE user_id = $1', [s.dsl.id]);
+    assert.equal(notices, 3);
+    const list = await c.get('/concerns?alreadySent=1');
+    assert.match(list.body, /You have already sent this concern/);
+    assert.doesNotMatch((await c.get('/concerns')).body, /already sent/);
+  });
+
+  test('an account over 20,000 characters is refused with an error, kept in full in the box and the draft', async () => {
+    const s = await setting();
+    const c = new Client(t.app);
+    await c.signIn(s.practitioner);
+    const d = await start(c);
+    await step(c, d, 'child', { childId: s.child.id }, 'what-happened');
+    const long = `${'x'.repeat(19990)}and the end`;
+    assert.equal(long.length, 20001);
+    const res = await step(c, d, 'what-happened', { whatHappened: long });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /govuk-error-summary/);
+    assert.match(res.body, /href="#whatHappened"/);
+    assert.match(res.body, /What happened must be 20,000 characters or fewer/);
+    assert.ok(res.body.includes(long), 'the whole text is still in the box');
+    assert.equal((await draftOf(s.practitioner.id, d))?.whatHappened, long);
   });
 
   test('a known date and time is stored as the London instant', async () => {
@@ -335,6 +382,31 @@ describe('after submission', () => {
     assert.deepEqual(rows.map((r) => r.user_id), [s.dsl.id]);
     const { rows: denied } = await t.db.query("SELECT count(*)::int AS n FROM audit_log WHERE action = 'concern.view' AND user_id = $1", [colleague.id]);
     assert.equal(denied[0].n, 0);
+  });
+
+  test('showing a child offered by ?childId= and the confirmation page are both audited reads', async () => {
+    const s = await setting();
+    const c = new Client(t.app);
+    await c.signIn(s.practitioner);
+    const d = await start(c, s.child.id);
+    const offered = await c.get(`/concerns/new/${d}/child?childId=${s.child.id}`);
+    assert.equal(offered.statusCode, 200);
+    assert.match(offered.body, /Jayden Okafor/);
+    const { rows: childReads } = await t.db.query(
+      "SELECT action, details FROM audit_log WHERE user_id = $1 AND record_type = 'child' AND record_id = $2", [s.practitioner.id, s.child.id],
+    );
+    assert.deepEqual(childReads.map((r) => [r.action, r.details.step]), [['concern.draft.view', 'child']]);
+
+    const { id } = await recordWholeConcern(c, s.child.id);
+    const sent = await c.get(`/concerns/${id}/sent`);
+    assert.equal(sent.statusCode, 200);
+    const { rows: sentReads } = await t.db.query("SELECT user_id FROM audit_log WHERE action = 'concern.sent.view' AND record_id = $1", [id]);
+    assert.deepEqual(sentReads.map((r) => r.user_id), [s.practitioner.id]);
+    // Someone who may not see the concern gets 404, and nothing is recorded as read.
+    const colleague = await createUser(t.db, 'practitioner', { organisationId: s.organisationId });
+    const cc = new Client(t.app);
+    await cc.signIn(colleague);
+    assert.equal((await cc.get(`/concerns/${id}/sent`)).statusCode, 404);
   });
 
   test('the DSL and deputy are notified in the app and by email with no personal data; marking as read', async () => {
