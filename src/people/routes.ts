@@ -11,11 +11,11 @@ import {
   addZodErrors, childToForm, formValues, hiddenFields, readChildForm, readDateParts, str, type FormValues,
 } from './forms.ts';
 import {
-  addHouseholdAdult, addOtherName, addProfessional, auditedSearch, createChild, linkSibling, updateChild, viewChild, type Actor,
+  addHouseholdAdult, addOtherName, addProfessional, auditedSearch, createChild, linkSibling, updateChild, viewChild, type Actor, type ChildPage,
 } from './operations.ts';
 import { isUuid, type ChildSearchResult } from './search.ts';
 import {
-  childChangesSchema, FLAG_LABELS, householdAdultSchema, newChildSchema, otherNameSchema, professionalSchema,
+  blanksOneDate, childChangesSchema, FLAG_LABELS, householdAdultSchema, newChildSchema, otherNameSchema, professionalSchema,
   searchQuerySchema, SEN_LABELS, SEX_LABELS, siblingLinkSchema, STATUS_FLAGS,
 } from './validation.ts';
 
@@ -45,6 +45,12 @@ const FORM_OPTIONS = {
   senStatuses: Object.entries(SEN_LABELS).map(([value, text]) => ({ value, text })),
   flags: STATUS_FLAGS.map((value) => ({ value, text: FLAG_LABELS[value] })),
 };
+
+/** The child's page for the API, without which organisations know the child or its partnership (the HTML page shows neither). */
+function apiChildPage(page: ChildPage) {
+  const { organisationIds: _organisationIds, partnershipId: _partnershipId, ...child } = page.child;
+  return { ...page, child };
+}
 
 function searchForm(raw: FormValues) {
   const errors = noErrors();
@@ -248,22 +254,29 @@ export function peopleRoutes(app: FastifyInstance, db: Db) {
       });
     }
     const page = await viewChild(db, actorOf(req), result.id);
-    return reply.code(201).header('location', `/api/v1/children/${result.id}`).send(page);
+    return reply.code(201).header('location', `/api/v1/children/${result.id}`).send(page && apiChildPage(page));
   });
 
   app.get<IdParams>('/api/v1/children/:id', { config: { access: 'children:view' } }, async (req, reply) => {
     const page = await viewChild(db, actorOf(req), req.params.id);
-    return page ?? notFoundJson(reply);
+    return page ? apiChildPage(page) : notFoundJson(reply);
   });
 
   app.patch<IdParams>('/api/v1/children/:id', { config: { access: 'children:edit' } }, async (req, reply) => {
     if (!isUuid(req.params.id)) return notFoundJson(reply);
-    const parsed = childChangesSchema().safeParse(req.body ?? {});
+    let parsed = childChangesSchema().safeParse(req.body ?? {});
     if (!parsed.success) return reply.code(400).send(zodApiError(parsed.error));
+    if (blanksOneDate(parsed.data)) {
+      // Blanking one date without sending the other: the record's other date decides whether one is left.
+      const current = await viewChild(db, actorOf(req), req.params.id, 'child.view-for-edit');
+      if (!current) return notFoundJson(reply);
+      parsed = childChangesSchema(undefined, current.child).safeParse(req.body ?? {});
+      if (!parsed.success) return reply.code(400).send(zodApiError(parsed.error));
+    }
     const result = await updateChild(db, actorOf(req), req.params.id, parsed.data);
     if (!result) return notFoundJson(reply);
     const page = await viewChild(db, actorOf(req), req.params.id);
-    return { changed: result.changed, ...page };
+    return { changed: result.changed, ...(page && apiChildPage(page)) };
   });
 
   app.post<IdParams>('/api/v1/children/:id/household', { config: { access: 'children:edit' } }, async (req, reply) => {
@@ -348,7 +361,16 @@ const schemas = {
   },
   ChildPage: {
     type: 'object', description: 'the record, household members, siblings (names only where visible) and professionals',
-    properties: { child: { type: 'object' }, household: { type: 'array', items: { type: 'object' } }, siblings: { type: 'array', items: { type: 'object' } }, professionals: { type: 'array', items: { type: 'object' } } },
+    properties: {
+      child: {
+        type: 'object', description: 'the child’s record; which other organisations know the child is not shown',
+        properties: {
+          id: { type: 'string', format: 'uuid' }, ...Object.fromEntries(Object.entries(childFields).filter(([k]) => k !== 'address')),
+          names: { type: 'array', items: { type: 'object' } }, addresses: { type: 'array', items: { type: 'object' } },
+          createdAt: { type: 'string', format: 'date-time' }, updatedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      household: { type: 'array', items: { type: 'object' } }, siblings: { type: 'array', items: { type: 'object' } }, professionals: { type: 'array', items: { type: 'object' } } },
   },
 };
 

@@ -102,8 +102,15 @@ const fields = {
   privatelyFostered: z.boolean().optional().default(false),
 };
 
+type ChildDates = { dateOfBirth?: string | null; expectedDueDate?: string | null };
+
+/** Whether checking these changes needs the record's current dates: they blank one date and do not send the other. */
+export function blanksOneDate(c: ChildDates): boolean {
+  return (c.dateOfBirth === null && c.expectedDueDate === undefined) || (c.expectedDueDate === null && c.dateOfBirth === undefined);
+}
+
 /** Born children have a date of birth in the past; unborn children an expected due date within ten months. */
-function checkDates(v: { dateOfBirth?: string | null; expectedDueDate?: string | null }, ctx: z.RefinementCtx, today: string, required: boolean) {
+function checkDates(v: ChildDates, ctx: z.RefinementCtx, today: string, current: ChildDates) {
   // Other checks may already have refused a date; only real dates are compared here.
   const dob = isValidIsoDate(v.dateOfBirth) ? v.dateOfBirth : null;
   const edd = isValidIsoDate(v.expectedDueDate) ? v.expectedDueDate : null;
@@ -112,7 +119,9 @@ function checkDates(v: { dateOfBirth?: string | null; expectedDueDate?: string |
     ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Enter either a date of birth or an expected due date, not both' });
     return;
   }
-  if (required && !dob && !edd) {
+  // One is required of what the record will hold: a date not sent keeps its current value (undefined: not known).
+  const left = (k: keyof ChildDates) => (v[k] !== undefined ? v[k] : current[k]);
+  if (!dob && !edd && left('dateOfBirth') === null && left('expectedDueDate') === null) {
     ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Enter the child’s date of birth, or an expected due date if the child is not born yet' });
     return;
   }
@@ -134,11 +143,12 @@ export function newChildSchema(today = todayInLondon()) {
     otherNames: z.array(otherNameSchema).max(20).optional().default([]),
     /** Skip the check for likely existing records: the user has seen them and says this is a different child. */
     confirmNew: z.boolean().optional().default(false),
-  }).superRefine((v, ctx) => checkDates(v, ctx, today, true));
+  }).superRefine((v, ctx) => checkDates(v, ctx, today, { dateOfBirth: null, expectedDueDate: null }));
 }
 export type NewChildInput = z.output<ReturnType<typeof newChildSchema>>;
 
-export function childChangesSchema(today = todayInLondon()) {
+/** Changes to a record; without `current`, a date not sent is not known, so only blanking both is refused. */
+export function childChangesSchema(today = todayInLondon(), current: ChildDates = {}) {
   const partial = Object.fromEntries(Object.entries(fields).map(([k, s]) => [k, s.optional()])) as {
     [K in keyof typeof fields]: z.ZodOptional<(typeof fields)[K]>;
   };
@@ -155,7 +165,7 @@ export function childChangesSchema(today = todayInLondon()) {
     privatelyFostered: z.boolean().optional(),
     /** a new current address; the one before it is kept in the history, ended today */
     address: addressSchema.nullable().optional(),
-  }).strict().superRefine((v, ctx) => checkDates(v, ctx, today, false));
+  }).strict().superRefine((v, ctx) => checkDates(v, ctx, today, current));
 }
 export type ChildChanges = z.output<ReturnType<typeof childChangesSchema>>;
 

@@ -8,6 +8,7 @@ import { createChild } from '../support/children.ts';
 import { createConcern } from '../support/concerns.ts';
 import { createOrganisation, createUser, type TestUser } from '../support/fixtures.ts';
 import { Client } from '../support/http.ts';
+import { pdfText } from '../support/pdf.ts';
 
 let t: TestApp;
 before(async () => { t = await createTestApp(); });
@@ -47,6 +48,12 @@ describe('chronology', () => {
     assert.match(bad.body, /href="#date-day">The date of the event must be a real date/);
     assert.match(bad.body, /value="Moved house"/);
     assert.match(bad.body, /To Gillingham/);
+    // Too much detail is refused, not cut off: the whole text stays in the box.
+    const long = `${'a'.repeat(11990)}END-OF-TEXT`;
+    const tooLong = await c.post(`/children/${child.id}/chronology/events`, { 'date-day': '1', 'date-month': '1', 'date-year': '2026', summary: 'Moved house', detail: long });
+    assert.equal(tooLong.statusCode, 400);
+    assert.match(tooLong.body, /href="#detail">The detail must be 10,000 characters or fewer/);
+    assert.match(tooLong.body, new RegExp(`<textarea[^>]*name="detail"[^>]*>${long}</textarea>`));
     const tenDaysAgo = londonDateOf(new Date(Date.now() - 10 * DAY));
     const [y, m, d] = tenDaysAgo.split('-');
     const added = await c.post(`/children/${child.id}/chronology/events`, { 'date-day': d!, 'date-month': m!, 'date-year': y!, summary: 'Moved house', detail: 'To Gillingham' });
@@ -100,12 +107,10 @@ describe('chronology', () => {
 
     // The text itself, uncompressed.
     const events = (await t.db.query('SELECT e.*, NULL AS recorded_by_name FROM events e WHERE child_id = $1 ORDER BY occurred_at DESC', [child.id])).rows;
-    const text = (await renderChronologyPdf({
+    const shown = pdfText(await renderChronologyPdf({
       child: { id: child.id, first_name: 'Isla', last_name: 'James', known_as: null, date_of_birth: '2025-06-01', expected_due_date: null, organisation_ids: [organisationId] },
       events, query: { types: [] }, truncated: false, compress: false,
-    })).toString('latin1');
-    // Text is shown as hex strings in TJ arrays (split where kerning applies): decode each line.
-    const shown = [...text.matchAll(/\[([^\]]*)\] TJ/g)].map((m) => [...m[1]!.matchAll(/<([0-9a-f]*)>/gi)].map((h) => Buffer.from(h[1]!, 'hex').toString('latin1')).join('')).join('\n');
+    }));
     assert.match(shown, /Chronology for Isla James/);
     assert.match(shown, /Moved house/);
     assert.match(shown, /Family asked for help/);
@@ -132,6 +137,16 @@ describe('chronology', () => {
     assert.equal((await o.json('GET', `/api/v1/children/${child.id}/chronology`)).statusCode, 404);
     assert.equal((await o.json('POST', `/api/v1/children/${child.id}/events`, { date: '2026-01-01', summary: 'x' })).statusCode, 404);
     assert.equal((await new Client(t.app).json('GET', `/api/v1/children/${child.id}/chronology`)).statusCode, 401);
+    // An anonymous POST gets 401 whatever its body: not a 403 for the missing CSRF token.
+    for (const [label, headers, payload] of [
+      ['no body', {}, undefined],
+      ['a form body', { 'content-type': 'application/x-www-form-urlencoded' }, 'date=2026-01-01&summary=x'],
+      ['a JSON body', { 'content-type': 'application/json' }, JSON.stringify({ date: '2026-01-01', summary: 'x' })],
+    ] as const) {
+      const anon = await t.app.inject({ method: 'POST', url: `/api/v1/children/${child.id}/events`, headers, payload });
+      assert.equal(anon.statusCode, 401, label);
+      assert.deepEqual(anon.json(), { error: 'Unauthorized', message: 'Sign in to use this service' }, label);
+    }
     const n = await t.db.query("SELECT count(*)::int AS n FROM events WHERE child_id = $1", [child.id]);
     assert.equal(n.rows[0].n, 0);
   });

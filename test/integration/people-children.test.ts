@@ -250,11 +250,18 @@ describe('the API', () => {
     const read = await c.json('GET', `/api/v1/children/${id}`);
     assert.equal(read.statusCode, 200);
     assert.equal(read.json().child.addresses[0].postcode, 'ME4 6AA');
+    // The API does not say which other organisations know the child, nor its partnership (the page shows neither).
+    for (const answer of [created.json(), read.json()]) {
+      assert.equal('organisationIds' in answer.child, false);
+      assert.equal('partnershipId' in answer.child, false);
+    }
 
     const changed = await patch(c, `/api/v1/children/${id}`, { dateOfBirth: new Date().toISOString().slice(0, 10), firstName: 'Leon', address: { line1: '9 New Road', postcode: 'ME5 1AB', fromDate: new Date().toISOString().slice(0, 10) } });
     assert.equal(changed.statusCode, 200, changed.body);
     assert.deepEqual(changed.json().changed.sort(), ['address', 'dateOfBirth', 'expectedDueDate', 'firstName']);
     assert.equal(changed.json().child.expectedDueDate, null);
+    assert.equal('organisationIds' in changed.json().child, false);
+    assert.equal('partnershipId' in changed.json().child, false);
     assert.deepEqual(changed.json().child.addresses.map((a: { postcode: string; current: boolean }) => [a.postcode, a.current]), [['ME5 1AB', true], ['ME4 6AA', false]]);
     assert.ok(changed.json().child.names.some((n: { kind: string; firstName: string }) => n.kind === 'previous' && n.firstName === 'Leo'));
     const ev = await t.db.query("SELECT summary, detail FROM events WHERE child_id = $1 AND type = 'record' ORDER BY id", [id]);
@@ -270,6 +277,15 @@ describe('the API', () => {
     assert.equal(patchBad.json().field, 'nhsNumber');
     const unknownField = await patch(c, `/api/v1/children/${id}`, { shoeSize: 3 });
     assert.equal(unknownField.statusCode, 400);
+
+    // An edit may not leave neither a date of birth nor an expected due date; a date not sent keeps its value.
+    for (const body of [{ dateOfBirth: null }, { dateOfBirth: '' }, { dateOfBirth: null, expectedDueDate: null }]) {
+      const blanked = await patch(c, `/api/v1/children/${id}`, body);
+      assert.equal(blanked.statusCode, 400, JSON.stringify(body));
+      assert.equal(blanked.json().field, 'dateOfBirth');
+    }
+    assert.notEqual((await t.db.query('SELECT date_of_birth FROM children WHERE id = $1', [id])).rows[0].date_of_birth, null);
+    assert.equal((await patch(c, `/api/v1/children/${id}`, { expectedDueDate: null })).statusCode, 200);
 
     // Anonymous PATCH is refused.
     const anon = await t.app.inject({ method: 'PATCH', url: `/api/v1/children/${id}`, payload: '{}', headers: { 'content-type': 'application/json' } });
@@ -358,6 +374,11 @@ describe('editing through the form', () => {
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /href="#upn">/);
     assert.match(bad.body, /value="Hill School"/);
+    const noDate = await c.post(`/children/${child.id}/edit`, { firstName: 'Ella', lastName: 'Green', schoolOrSetting: 'Hill School', interpreterNeeded: 'no' });
+    assert.equal(noDate.statusCode, 400);
+    assert.match(noDate.body, /href="#dateOfBirth-day">Enter the child’s date of birth, or an expected due date/);
+    assert.match(noDate.body, /id="dateOfBirth-error"/);
+    assert.equal((await t.db.query('SELECT date_of_birth FROM children WHERE id = $1', [child.id])).rows[0].date_of_birth, '2017-09-09');
     const ok = await c.post(`/children/${child.id}/edit`, {
       firstName: 'Ella', lastName: 'Green', 'dateOfBirth-day': '9', 'dateOfBirth-month': '9', 'dateOfBirth-year': '2017',
       schoolOrSetting: 'Hill School', flags: 'lookedAfter', interpreterNeeded: 'no',

@@ -46,8 +46,10 @@ export function preSessionCsrf(req: FastifyRequest): string {
   return req.cookies[PRE_SESSION_CSRF_COOKIE] ?? '';
 }
 
+const SIGN_IN_NEEDED = { error: 'Unauthorized', message: 'Sign in to use this service' } as const;
+
 function signInRedirect(req: FastifyRequest, reply: FastifyReply, reason?: string) {
-  if (wantsJson(req)) return reply.code(401).send({ error: 'Unauthorized', message: 'Sign in to use this service' });
+  if (wantsJson(req)) return reply.code(401).send(SIGN_IN_NEEDED);
   const params = new URLSearchParams({ returnTo: req.url });
   if (reason) params.set(reason, '1');
   return reply.redirect(`/sign-in?${params.toString()}`, 303);
@@ -120,6 +122,13 @@ export function registerGuard(app: FastifyInstance, db: Db, opts: { idleMinutes:
       // Only the not-found handler has no declared access (onRoute refuses any other such route).
       if (req.is404) return;
       return reply.code(403).send({ error: 'Forbidden' });
+    }
+
+    // The API promises 401 to anonymous callers whatever they send, so that comes before the CSRF check
+    // (which would otherwise answer 403 to a form body or none). Pages are unaffected: they keep their
+    // CSRF page and the timed-out-session draft saving below.
+    if (!req.session && req.url.startsWith('/api/') && access !== 'public' && access !== 'signing-in') {
+      return reply.code(401).send(SIGN_IN_NEEDED);
     }
 
     if (UNSAFE_METHODS.has(req.method)) {
