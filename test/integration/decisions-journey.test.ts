@@ -131,6 +131,42 @@ describe('decisions', () => {
     assert.equal(tasks.json().tasks[0].title, 'Review in 4 weeks');
   });
 
+  test('the API refuses an impossible or past due date, naming the task field', async () => {
+    const s = await school();
+    const c = await signedIn(s.dsl);
+    const body = (dueDate: string) => ({ outcome: 'monitor', rationale: 'Minor.', reasonsNotReferring: 'Parents engaging.', tasks: [
+      { title: 'Review', ownerId: s.dsl.id, dueDate: addWorkingDays(londonDateOf(new Date()), 5) }, { title: 'Check in', ownerId: s.dsl.id, dueDate },
+    ] });
+    for (const dueDate of ['2026-02-30', '2030-02-30', '2031-13-01', '2001-01-01']) {
+      const r = await c.json('POST', `/api/v1/concerns/${s.concern.id}/decisions`, body(dueDate));
+      assert.equal(r.statusCode, 400, dueDate);
+      assert.equal(r.json().field, 'tasks.1.dueDate', dueDate);
+    }
+    assert.equal((await t.db.query('SELECT count(*)::int AS n FROM decisions WHERE concern_id = $1', [s.concern.id])).rows[0].n, 0);
+    // Today (in London) is allowed.
+    assert.equal((await c.json('POST', `/api/v1/concerns/${s.concern.id}/decisions`, body(londonDateOf(new Date())))).statusCode, 201);
+  });
+
+  test('tasks go only to people who can see and complete them: not auditors or system admins', async () => {
+    const s = await school();
+    const auditor = await createUser(t.db, 'auditor', { organisationId: s.organisationId, enrolTotp: true });
+    const sysadmin = await createUser(t.db, 'system_admin', { organisationId: s.organisationId, enrolTotp: true });
+    const c = await signedIn(s.dsl);
+    const step2 = await c.post(`/triage/${s.concern.id}/decide`, { outcome: 'front_door_child_protection', rationale: 'Level 3.' });
+    assert.equal(step2.statusCode, 200);
+    assert.match(step2.body, new RegExp(`value="${s.practitioner.id}"`));
+    assert.doesNotMatch(step2.body, new RegExp(`value="${auditor.id}"`));
+    assert.doesNotMatch(step2.body, new RegExp(`value="${sysadmin.id}"`));
+    for (const owner of [auditor, sysadmin]) {
+      const r = await c.json('POST', `/api/v1/concerns/${s.concern.id}/decisions`, {
+        outcome: 'front_door_child_protection', rationale: 'Level 3.',
+        tasks: [{ title: 'Contact the front door', ownerId: owner.id, dueDate: addWorkingDays(londonDateOf(new Date()), 1) }],
+      });
+      assert.equal(r.statusCode, 400, owner.role);
+      assert.equal(r.json().field, 'tasks.0.ownerId');
+    }
+  });
+
   test('LADO routes to a restricted record: the DSL and workforce admin see it; the deputy and practitioner do not', async () => {
     const s = await school();
     const c = await signedIn(s.dsl);
@@ -148,6 +184,17 @@ describe('decisions', () => {
     // A deputy cannot route to LADO (they could not see the result).
     const byDeputy = await deputy.json('POST', `/api/v1/concerns/${s.concern.id}/decisions`, { outcome: 'lado', rationale: 'x' });
     assert.equal(byDeputy.statusCode, 400);
+    // Consent recorded during triage, and a task already made from the concern, become restricted with it.
+    const understanding = await c.json('POST', `/api/v1/concerns/${s.concern.id}/consent/understanding`, { sufficientUnderstanding: true, reasons: 'Understands what sharing means.' });
+    assert.equal(understanding.statusCode, 201, understanding.body);
+    const consent = await c.json('POST', `/api/v1/concerns/${s.concern.id}/consent`, { subject: 'child', status: 'given', date: londonDateOf(new Date()), method: 'in_person' });
+    assert.equal(consent.statusCode, 201, consent.body);
+    await t.db.query(
+      `INSERT INTO tasks (child_id, concern_id, organisation_id, title, owner_id, due_date, created_by) VALUES ($1, $2, $3, 'Tell the parent', $4, $5, $4)`,
+      [s.child.id, s.concern.id, s.organisationId, s.deputy.id, londonDateOf(new Date())],
+    );
+    const before = await t.db.query(`SELECT count(*)::int AS n FROM events WHERE child_id = $1 AND source_type = 'consent' AND NOT restricted`, [s.child.id]);
+    assert.equal(before.rows[0].n, 1);
 
     const ok = await c.json('POST', `/api/v1/concerns/${s.concern.id}/decisions`, {
       outcome: 'lado', rationale: 'Allegation about a member of staff.',
@@ -159,7 +206,11 @@ describe('decisions', () => {
     const rows = await t.db.query('SELECT c.restricted AS c, d.restricted AS d FROM concerns c JOIN decisions d ON d.concern_id = c.id WHERE c.id = $1', [s.concern.id]);
     assert.deepEqual(rows.rows[0], { c: true, d: true });
     const ev = await t.db.query('SELECT type, restricted FROM events WHERE child_id = $1 ORDER BY id', [s.child.id]);
+    assert.ok(ev.rows.some((e) => e.type === 'record'), 'the consent is on the chronology');
     assert.ok(ev.rows.every((e) => e.restricted), 'every entry about the concern is restricted');
+    const openTasks = await t.db.query('SELECT restricted FROM tasks WHERE concern_id = $1', [s.concern.id]);
+    assert.ok(openTasks.rows.length === 2 && openTasks.rows.every((r) => r.restricted), 'every task made from the concern is restricted');
+    assert.doesNotMatch((await deputy.get('/tasks')).body, /Tell the parent/);
 
     assert.equal((await c.get(`/decisions/${decisionId}`)).statusCode, 200);
     const wf = await signedIn(s.workforce);

@@ -34,22 +34,22 @@ test('a server process keeps the CPU time of the children it has reaped', async 
   }
 });
 
-// A stand-in for the service with a web process: the child keeps running, burning CPU, until the parent is killed.
+// A stand-in for the service with a web process: the child burns 0.4 s of CPU, says so, and keeps running, burning
+// CPU, until the parent is killed. (Counted in CPU rather than wall time, so a busy machine cannot starve it.)
 const PARENT_OF_LIVE_CHILD = `
   const { spawn } = require('node:child_process');
-  const child = spawn(process.execPath, ['-e', 'process.stdout.write("started"); for (;;);'], { stdio: ['ignore', 'inherit', 'ignore'] });
+  const child = spawn(process.execPath, ['-e', 'while (process.cpuUsage().user < 400_000); process.stdout.write("burnt"); for (;;);'], { stdio: ['ignore', 'inherit', 'ignore'] });
   process.on('SIGTERM', () => { child.kill(); process.exit(); });
   setInterval(() => undefined, 1000);
 `;
 
 test('a process\'s count includes the CPU time of the children still running', async () => {
-  const parent = await startParent(PARENT_OF_LIVE_CHILD, 'started');
+  const parent = await startParent(PARENT_OF_LIVE_CHILD, 'burnt');
   try {
-    await new Promise((r) => setTimeout(r, 600));
     const own = await processCpuSeconds(parent.pid);
     const tree = await processTreeCpuSeconds(parent.pid);
     assert.ok(own !== null && tree !== null);
-    // The child has been spinning for 0.6 s; the parent alone has spent almost nothing since it started it.
+    // The child has spent at least 0.4 s of CPU and is still running; the parent alone has spent almost nothing.
     assert.ok(tree - own >= 0.3, `tree ${tree} s, parent alone ${own} s`);
   } finally {
     const exited = parent.exitCode === null ? once(parent, 'exit') : null;
