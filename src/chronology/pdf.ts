@@ -3,10 +3,8 @@ import { createAccessiblePdf } from '../platform/pdf/document.ts';
 import { EVENT_TYPE_LABELS, type ChronologyQuery } from './chronology.ts';
 import type { ChildSummary, EventRow } from './store.ts';
 import { eventDetailLines } from './view.ts';
+import { londonDateTime } from '../platform/calendar/london-time.ts';
 
-const londonDateTime = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true,
-});
 
 export interface ChronologyPdfInput {
   child: ChildSummary;

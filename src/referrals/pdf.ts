@@ -1,10 +1,8 @@
 // The referral as a PDF, made in-process with the shared accessible-PDF builder (tagged, titled, en-GB).
 import { createAccessiblePdf } from '../platform/pdf/document.ts';
 import { ANALYSIS_FIELDS, ANALYSIS_QUESTIONS, type MissingItem, type ReferralDocument } from './model.ts';
+import { londonDateTime } from '../platform/calendar/london-time.ts';
 
-const londonDateTime = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true,
-});
 const londonDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
 const day = (iso: string | null) => (iso ? londonDate.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)) : 'Not recorded');
 const orNot = (s: string | null | undefined) => (s && s.trim() ? s : 'Not recorded');

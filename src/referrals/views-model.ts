@@ -5,11 +5,9 @@ import {
 } from './model.ts';
 import type { ReferralView } from './operations.ts';
 import type { EscalationRow, UpdateRow } from './store.ts';
+import { londonDateTime } from '../platform/calendar/london-time.ts';
 
 const londonDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
-const londonDateTime = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true,
-});
 const day = (iso: string | null) => (iso ? londonDate.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)) : '');
 const NOT_RECORDED = 'Not recorded';
 const or = (s: string | null | undefined) => (s && s.trim() ? s : NOT_RECORDED);

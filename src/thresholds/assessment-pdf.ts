@@ -1,10 +1,8 @@
 // The "what level of need?" result as a PDF (see platform/pdf for how PDFs are made accessible).
 import { createAccessiblePdf } from '../platform/pdf/document.ts';
 import type { ResultView } from './explorer.ts';
+import { londonDateTime } from '../platform/calendar/london-time.ts';
 
-const londonDateTime = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true,
-});
 
 export interface AssessmentPdfInput {
   result: ResultView;
