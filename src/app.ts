@@ -142,7 +142,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   frameworkAdminRoutes(app, db, frameworks);
   thresholdRoutes(app, frameworks);
   peopleRoutes(app, db);
-  triageRoutes(app, db, frameworks);
+  triageRoutes(app, db, frameworks, { patterns: config.patterns });
   clockRoutes(app, db);
   sharingRoutes(app, db);
   referralRoutes(app, db);

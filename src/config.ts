@@ -18,6 +18,13 @@ const envSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   /** processes answering requests; they share the port (1 = a single process) */
   WEB_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /** the triage pattern warning: this many concerns about a child (counting the one being triaged) … */
+  PATTERN_CONCERNS: z.coerce.number('must be a whole number').int('must be a whole number')
+    .min(2, 'must be at least 2: the count includes the concern being triaged').max(100, 'must be at most 100').default(3),
+  /** … within this many days */
+  PATTERN_WINDOW_DAYS: z.coerce.number('must be a whole number of days').int('must be a whole number of days').min(1, 'must be between 1 and 3650 days').max(3650, 'must be between 1 and 3650 days').default(90),
+  /** concerns about siblings and household members within this many days are pointed out */
+  PATTERN_HOUSEHOLD_WINDOW_DAYS: z.coerce.number('must be a whole number of days').int('must be a whole number of days').min(1, 'must be between 1 and 3650 days').max(3650, 'must be between 1 and 3650 days').default(365),
 });
 
 export interface Config {
@@ -36,6 +43,8 @@ export interface Config {
   publicUrl: string;
   /** processes answering requests (WEB_WORKERS, default 1) */
   webWorkers: number;
+  /** when triage warns of a pattern of concerns (PATTERN_CONCERNS, PATTERN_WINDOW_DAYS, PATTERN_HOUSEHOLD_WINDOW_DAYS) */
+  patterns: { recentConcerns: number; windowDays: number; householdWindowDays: number };
   /** Cookies carry Secure unless we are serving plain HTTP on this machine for a demo or test. */
   secureCookies: boolean;
 }
@@ -70,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     webWorkers: e.WEB_WORKERS ?? 1,
+    patterns: { recentConcerns: e.PATTERN_CONCERNS, windowDays: e.PATTERN_WINDOW_DAYS, householdWindowDays: e.PATTERN_HOUSEHOLD_WINDOW_DAYS },
     // Browsers accept Secure cookies from http://localhost, so the demo needs no exception.
     secureCookies: true,
   };

@@ -3,7 +3,7 @@
 import { londonDateOf, workingDaysBetween } from '../platform/calendar/working-days.ts';
 
 /**
- * When to warn about a pattern. Data, not code: a partnership may tune these without touching the logic.
+ * The default for when to warn about a pattern; the service's settings (PATTERN_* in src/config.ts) override it.
  * "Three in 90 days" follows the issue's example; cumulative concerns matter more than any single one.
  */
 export const PATTERN_SETTINGS = {
@@ -24,6 +24,18 @@ export interface RelatedConcerns {
   relationship: string;
   /** when each of their concerns was raised */
   concernDates: Date[];
+}
+
+/**
+ * How a link recorded on the other child's record (it lists this child as `recorded`) reads from this child's
+ * side. Only relationships that are the same both ways are turned round; "older brother" or "nephew" would
+ * need facts we do not have, so those say only where the link is recorded.
+ */
+export function reverseRelationship(recorded: string, recordedOnName: string): string {
+  const m = /^(half|step|foster)?[- ]?(sibling|brother|sister|twin|twin brother|twin sister|cousin)$/.exec(recorded.trim().toLowerCase());
+  if (!m) return `linked in ${recordedOnName}’s household`;
+  const kind = m[2] === 'cousin' ? 'cousin' : m[2]!.startsWith('twin') ? 'twin' : 'sibling';
+  return m[1] ? `${m[1]}-${kind}` : kind;
 }
 
 export interface PatternWarning {
@@ -88,11 +100,14 @@ export interface ChildAge {
   /** whole months completed; undefined when unborn or no date of birth is recorded */
   ageInMonths?: number;
   text: string;
+  /** the expected due date has passed with no date of birth recorded: the record needs updating */
+  dueDatePassed?: true;
 }
 
 /**
  * The child's age from the record, for the threshold engine: whole months from the date of birth, or unborn
- * when only an expected due date is recorded (or the date of birth is still in the future).
+ * when only an expected due date still to come is recorded (or the date of birth is still in the future).
+ * Dates are London dates (YYYY-MM-DD), so they compare as strings.
  */
 export function childAge(dateOfBirth: string | null, expectedDueDate: string | null, today: string): ChildAge {
   if (dateOfBirth && dateOfBirth <= today) {
@@ -106,6 +121,11 @@ export function childAge(dateOfBirth: string | null, expectedDueDate: string | n
     const text = years === 0 ? plural(rest, 'month') : rest === 0 ? plural(years, 'year') : `${plural(years, 'year')} and ${plural(rest, 'month')}`;
     return { unborn: false, ageInMonths: months, text };
   }
-  if ((dateOfBirth && dateOfBirth > today) || expectedDueDate) return { unborn: true, text: 'Unborn' };
+  if (dateOfBirth && dateOfBirth > today) return { unborn: true, text: 'Unborn' };
+  if (expectedDueDate) {
+    // Past the due date the child has most likely been born: treating them as unborn would apply the wrong rules.
+    if (expectedDueDate < today) return { unborn: false, text: 'Not known', dueDatePassed: true };
+    return { unborn: true, text: 'Unborn' };
+  }
   return { unborn: false, text: 'Not known' };
 }

@@ -16,7 +16,7 @@ import type { FrameworkRegistry } from '../thresholds/registry.ts';
 import type { Citation, Framework } from '../thresholds/schema.ts';
 import { assessConcern, assessmentContext, childName, openConcern, suggest, triageQueue } from './triage.ts';
 import { normaliseText } from '../thresholds/explorer.ts';
-import type { ChildAge } from './patterns.ts';
+import type { ChildAge, PatternSettings } from './patterns.ts';
 import { concernView, refuseJson, refusePage, UUID } from '../decisions/http.ts';
 
 const VIEWS = 'concerns/views';
@@ -108,8 +108,11 @@ const assessmentBody = z.object({
   overrideReason: z.string().max(10000).optional(),
 }, 'must be a JSON object').strict();
 
-export function triageRoutes(app: FastifyInstance, db: Db, frameworks: FrameworkRegistry) {
+export function triageRoutes(app: FastifyInstance, db: Db, frameworks: FrameworkRegistry, settings: { patterns: PatternSettings }) {
   const principalOf = (req: FastifyRequest): Principal => req.principal!;
+  // Once decided, a concern takes no more assessments: the decision was made on the one before.
+  const decidedPage = (reply: FastifyReply, concern: Parameters<typeof concernView>[0]) =>
+    reply.code(409).view('decisions/views/decided-already.njk', { title: 'A decision has already been recorded', concern: concernView(concern) });
 
   // ------------------------------------------------------------------------------------------------------
   // Pages
@@ -125,7 +128,7 @@ export function triageRoutes(app: FastifyInstance, db: Db, frameworks: Framework
 
   app.get<ConcernParams>('/triage/:concernId', { config: { access: 'concerns:triage' } }, async (req, reply) => {
     if (!UUID.test(req.params.concernId)) return refusePage(reply, { ok: false, reason: 'not-found' });
-    const r = await openConcern(db, principalOf(req), auditContext(req), req.params.concernId);
+    const r = await openConcern(db, principalOf(req), auditContext(req), req.params.concernId, settings.patterns);
     if (!r.ok) return refusePage(reply, r);
     const o = r.opened;
     const concern = concernView(o.concern);
@@ -146,6 +149,7 @@ export function triageRoutes(app: FastifyInstance, db: Db, frameworks: Framework
     if (!UUID.test(req.params.concernId)) return refusePage(reply, { ok: false, reason: 'not-found' });
     const r = await assessmentContext(db, frameworks, principalOf(req), auditContext(req), req.params.concernId);
     if (!r.ok) return refusePage(reply, r);
+    if (r.concern.status === 'decided') return decidedPage(reply, r.concern);
     const picker = pickerGroups(r.framework, values);
     return reply.code(errors.summary.length ? 400 : 200).view(`${VIEWS}/triage-assess.njk`, {
       title: `Assess the level of need for ${childName(r.concern)}`,
@@ -166,6 +170,7 @@ export function triageRoutes(app: FastifyInstance, db: Db, frameworks: Framework
     if (!UUID.test(req.params.concernId)) return refusePage(reply, { ok: false, reason: 'not-found' });
     const ctx = await assessmentContext(db, frameworks, principalOf(req), auditContext(req), req.params.concernId);
     if (!ctx.ok) return refusePage(reply, ctx);
+    if (ctx.concern.status === 'decided') return decidedPage(reply, ctx.concern);
     const pickerErrors = noErrors();
     if (values.immediateDanger !== 'yes' && values.immediateDanger !== 'no') {
       addError(pickerErrors, 'immediateDanger', 'Select yes if the child is in immediate danger now, or no if they are not');
@@ -198,6 +203,7 @@ export function triageRoutes(app: FastifyInstance, db: Db, frameworks: Framework
     }
     const ctx = await assessmentContext(db, frameworks, principalOf(req), auditContext(req), req.params.concernId);
     if (!ctx.ok) return refusePage(reply, ctx);
+    if (ctx.concern.status === 'decided') return decidedPage(reply, ctx.concern);
     const s = suggest(ctx.framework, ctx.age, { indicators: values.indicators, immediateDanger: values.immediateDanger === 'yes' });
     if (!s.ok) return suggestionPage(req, reply, values, judgement, errors);
     let chosenLevel = s.result.level.id;
@@ -217,6 +223,8 @@ export function triageRoutes(app: FastifyInstance, db: Db, frameworks: Framework
         addError(errors, r.field === 'chosenLevel' ? 'chosenLevel' : r.field === 'overrideReason' ? 'overrideReason' : 'agree', r.message);
         return suggestionPage(req, reply, values, judgement, errors);
       }
+      // Decided between the page being read and this answer being sent.
+      if (r.reason === 'already-decided') return decidedPage(reply, ctx.concern);
       return refusePage(reply, r);
     }
     return reply.redirect(`/triage/${req.params.concernId}/decide?assessed=1`, 303);
@@ -246,6 +254,7 @@ export function triageRoutes(app: FastifyInstance, db: Db, frameworks: Framework
     const r = await assessConcern(db, frameworks, principalOf(req), auditContext(req), req.params.id, parsed.data);
     if (!r.ok) {
       if (r.reason === 'invalid') return reply.code(400).send({ error: 'Bad Request', field: r.field, message: `${r.field}: ${r.message}` });
+      if (r.reason === 'already-decided') return reply.code(409).send({ error: 'Conflict', message: 'A decision has already been recorded for this concern' });
       return refuseJson(reply, r);
     }
     return reply.code(201).send({
@@ -322,6 +331,7 @@ export const triageOpenApiPaths: Record<string, Record<string, unknown>> = {
         201: { description: 'Stored, with the suggested level, every reason and citation' },
         400: err('Bad input, naming the field (e.g. overrideReason when overriding without a reason)'),
         401: err('Not signed in'), 403: err('May see the concern but not triage it'), 404: err('No such concern in your organisation'),
+        409: err('Already decided: the decision was made on an earlier assessment'),
       },
     },
   },

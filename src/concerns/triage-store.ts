@@ -114,41 +114,54 @@ export interface RelatedChildConcerns {
   child_id: string;
   name: string;
   relationship: string;
+  /** the link is recorded on the other child's record, and `relationship` is what it calls this child */
+  reverse: boolean;
   dates: Date[];
 }
 
 /**
- * Other children linked to this one — recorded as a sibling (either direction) or sharing an adult in their
- * households — with the dates of their concerns known to this organisation since a date. Restricted (LADO)
- * concerns count only when `includeRestricted`, so a child with only those is not listed at all.
+ * Other children linked to this one — recorded on either child's record, or sharing someone (an adult or
+ * another child) in their households — with the dates of their concerns known to this organisation since a
+ * date. A link recorded on this child's record is preferred, then one on theirs, then a shared member.
+ * Restricted (LADO) concerns count only when `includeRestricted`, so a child with only those is not listed.
  */
 export async function relatedChildrenConcerns(
   db: Queryable, childId: string, organisationId: string, since: Date, opts: { includeRestricted: boolean },
 ): Promise<RelatedChildConcerns[]> {
   const { rows } = await db.query<RelatedChildConcerns>(
     `WITH linked AS (
-       SELECT hm.related_child_id AS child_id, hm.relationship FROM household_members hm
+       SELECT hm.related_child_id AS child_id, hm.relationship, false AS reverse, 0 AS rank FROM household_members hm
         WHERE hm.child_id = $1 AND hm.related_child_id IS NOT NULL
        UNION
-       SELECT hm.child_id, 'sibling' FROM household_members hm WHERE hm.related_child_id = $1
+       SELECT hm.child_id, hm.relationship, true, 1 FROM household_members hm WHERE hm.related_child_id = $1
        UNION
-       SELECT other.child_id, 'shares a household member: ' || mine.relationship
+       SELECT other.child_id, 'shares a household member: ' || mine.relationship, false, 2
          FROM household_members mine
-         JOIN household_members other ON other.person_id = mine.person_id AND other.child_id <> mine.child_id
-        WHERE mine.child_id = $1 AND mine.person_id IS NOT NULL
+         JOIN household_members other ON other.child_id <> mine.child_id
+          AND (other.person_id = mine.person_id OR other.related_child_id = mine.related_child_id)
+        WHERE mine.child_id = $1
      ), one AS (
-       SELECT DISTINCT ON (child_id) child_id, relationship FROM linked WHERE child_id <> $1 ORDER BY child_id, relationship
+       SELECT DISTINCT ON (child_id) child_id, relationship, reverse FROM linked WHERE child_id <> $1 ORDER BY child_id, rank, relationship
      )
-     SELECT one.child_id, trim(ch.first_name || ' ' || ch.last_name) AS name, one.relationship,
+     SELECT one.child_id, trim(ch.first_name || ' ' || ch.last_name) AS name, one.relationship, one.reverse,
             array_agg(c.submitted_at ORDER BY c.submitted_at DESC) AS dates
        FROM one
        JOIN children ch ON ch.id = one.child_id
        JOIN concerns c ON c.child_id = one.child_id AND c.organisation_id = $2 AND c.submitted_at >= $3 AND ($4 OR NOT c.restricted)
-      GROUP BY one.child_id, ch.first_name, ch.last_name, one.relationship
+      GROUP BY one.child_id, ch.first_name, ch.last_name, one.relationship, one.reverse
       ORDER BY name`,
     [childId, organisationId, since, opts.includeRestricted],
   );
   return rows;
+}
+
+/**
+ * The concern's status, locked against a decision being recorded until this transaction ends: an assessment
+ * checked against it cannot land after the decision (decide() locks the row FOR UPDATE).
+ */
+export async function lockConcernStatus(db: Queryable, concernId: string): Promise<ConcernRow['status'] | null> {
+  const { rows } = await db.query<{ status: ConcernRow['status'] }>('SELECT status FROM concerns WHERE id = $1 FOR SHARE', [concernId]);
+  return rows[0]?.status ?? null;
 }
 
 export async function childOrganisationIds(db: Queryable, childId: string): Promise<string[]> {

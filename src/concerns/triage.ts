@@ -9,9 +9,11 @@ import { listEvents, type EventRow } from '../chronology/store.ts';
 import { assess, recordJudgement, ThresholdInputError, type Assessment } from '../thresholds/engine.ts';
 import type { FrameworkRegistry } from '../thresholds/registry.ts';
 import type { Framework } from '../thresholds/schema.ts';
-import { childAge, PATTERN_SETTINGS, patternWarnings, waitedSince, type ChildAge, type PatternWarning, type Waited } from './patterns.ts';
 import {
-  childConcernDates, getConcern, insertAssessment, latestAssessment, listQueue, markInTriage, relatedChildrenConcerns,
+  childAge, PATTERN_SETTINGS, patternWarnings, reverseRelationship, waitedSince, type ChildAge, type PatternSettings, type PatternWarning, type Waited,
+} from './patterns.ts';
+import {
+  childConcernDates, getConcern, insertAssessment, latestAssessment, listQueue, lockConcernStatus, markInTriage, relatedChildrenConcerns,
   type AssessmentRow, type ConcernRow, type QueueRow,
 } from './triage-store.ts';
 
@@ -64,23 +66,29 @@ export interface OpenedConcern {
 }
 
 /** Pattern warnings as this viewer may see them: restricted (LADO) concerns count only for those who may see them. */
-async function patternFor(tx: Queryable, principal: Principal, concern: ConcernRow, now: Date): Promise<PatternWarning[]> {
+async function patternFor(tx: Queryable, principal: Principal, concern: ConcernRow, settings: PatternSettings, now: Date): Promise<PatternWarning[]> {
   const opts = { includeRestricted: canSeeRestricted(principal, concern.organisation_id) };
-  const since = new Date(now.getTime() - PATTERN_SETTINGS.windowDays * DAY_MS);
-  const householdSince = new Date(now.getTime() - PATTERN_SETTINGS.householdWindowDays * DAY_MS);
+  const since = new Date(now.getTime() - settings.windowDays * DAY_MS);
+  const householdSince = new Date(now.getTime() - settings.householdWindowDays * DAY_MS);
   const [own, related] = await Promise.all([
     childConcernDates(tx, concern.child_id, concern.organisation_id, since, opts),
     relatedChildrenConcerns(tx, concern.child_id, concern.organisation_id, householdSince, opts),
   ]);
   return patternWarnings({
     now, childConcernDates: own,
-    related: related.map((r) => ({ childId: r.child_id, name: r.name, relationship: r.relationship, concernDates: r.dates.map((d) => new Date(d)) })),
-  });
+    related: related.map((r) => ({
+      childId: r.child_id, name: r.name, relationship: r.reverse ? reverseRelationship(r.relationship, r.name) : r.relationship,
+      concernDates: r.dates.map((d) => new Date(d)),
+    })),
+  }, settings);
 }
 
-/** Opens a concern for triage. The first open moves it from new to in triage, with an event and an audit entry. */
+/**
+ * Opens a concern for triage. The first open moves it from new to in triage, with an event and an audit entry.
+ * `patterns` are the service's settings for the pattern warning (src/config.ts).
+ */
 export async function openConcern(
-  db: Db, principal: Principal, ctx: AuditContext, concernId: string, now = new Date(),
+  db: Db, principal: Principal, ctx: AuditContext, concernId: string, patterns: PatternSettings = PATTERN_SETTINGS, now = new Date(),
 ): Promise<{ ok: true; opened: OpenedConcern } | Refusal> {
   return withTransaction(db, async (tx) => {
     const found = await concernForTriage(tx, principal, concernId);
@@ -98,7 +106,7 @@ export async function openConcern(
     const events = await listEvents(tx, concern.child_id, {
       organisationId: principal.organisationId, includeRestricted: canSeeRestricted(principal, principal.organisationId), limit: CHRONOLOGY_PREVIEW + 1,
     });
-    const warnings = await patternFor(tx, principal, concern, now);
+    const warnings = await patternFor(tx, principal, concern, patterns, now);
     const assessment = await latestAssessment(tx, concern.id);
     await recordAudit(tx, ctx, { action: 'concern.view', recordType: 'concern', recordId: concern.id, details: { page: 'triage', warnings: warnings.length } });
     return {
@@ -166,11 +174,13 @@ export function suggest(framework: Framework, age: ChildAge, input: Pick<AssessI
  */
 export async function assessConcern(
   db: Db, registry: FrameworkRegistry, principal: Principal, ctx: AuditContext, concernId: string, input: AssessInput, now = new Date(),
-): Promise<{ ok: true; assessmentId: string; result: Assessment; chosenLevel: string; agreed: boolean } | Refusal | AssessProblem | { ok: false; reason: 'no-framework' }> {
+): Promise<{ ok: true; assessmentId: string; result: Assessment; chosenLevel: string; agreed: boolean } | Refusal | AssessProblem | { ok: false; reason: 'no-framework' | 'already-decided' }> {
   return withTransaction(db, async (tx) => {
     const found = await concernForTriage(tx, principal, concernId);
     if (!found.ok) return found;
     const { concern } = found;
+    // The decision points at the assessment it was made on: one added afterwards would be left out of it.
+    if ((await lockConcernStatus(tx, concern.id)) === 'decided') return { ok: false as const, reason: 'already-decided' as const };
     const framework = await registry.get(concern.framework_id);
     if (!framework) return { ok: false as const, reason: 'no-framework' as const };
     const age = childAge(concern.child_date_of_birth, concern.child_expected_due_date, londonDateOf(now));

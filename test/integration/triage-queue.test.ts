@@ -209,6 +209,51 @@ describe('triage queue', () => {
     const page = await c.get(`/triage/${concern.id}`);
     assert.match(page.body, /Finn Grey \(shares a household member: Mother\) has been the subject of 1 concern/);
   });
+
+  test('children who list the same child in their households are linked to each other', async () => {
+    const s = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Gus', lastName: 'Hart' });
+    const other = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Hope', lastName: 'Hart' });
+    const shared = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Ida', lastName: 'Hart' });
+    await t.db.query("INSERT INTO household_members (child_id, related_child_id, relationship) VALUES ($1, $3, 'half-sister'), ($2, $3, 'half-sister')", [child.id, other.id, shared.id]);
+    await createConcern(t.db, { childId: other.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 10 * DAY) });
+    const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    const page = await (await signedIn(s.dsl)).get(`/triage/${concern.id}`);
+    assert.match(page.body, /Hope Hart \(shares a household member: half-sister\) has been the subject of 1 concern/);
+  });
+
+  test('a link recorded only on the other child’s record keeps its relationship, or says where it is recorded', async () => {
+    const s = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Jack', lastName: 'King' });
+    const cousin = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Kit', lastName: 'Lane' });
+    const uncle = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Leo', lastName: 'King' });
+    await t.db.query("INSERT INTO household_members (child_id, related_child_id, relationship) VALUES ($1, $3, 'cousin'), ($2, $3, 'nephew')", [cousin.id, uncle.id, child.id]);
+    for (const id of [cousin.id, uncle.id]) await createConcern(t.db, { childId: id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 10 * DAY) });
+    const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    const page = await (await signedIn(s.dsl)).get(`/triage/${concern.id}`);
+    assert.match(page.body, /Kit Lane \(cousin\) has been the subject of 1 concern/);
+    assert.match(page.body, /Leo King \(linked in Leo King’s household\) has been the subject of 1 concern/);
+    assert.doesNotMatch(page.body, /\(sibling\)/);
+  });
+
+  test('the thresholds are the service’s settings: configured as 2 in 30 days, it warns at two concerns', async () => {
+    const configured = await createTestApp({ patterns: { recentConcerns: 2, windowDays: 30, householdWindowDays: 365 } }, t);
+    try {
+      const s = await school();
+      const child = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Mae', lastName: 'Nash' });
+      await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 20 * DAY) });
+      const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+      const c = new Client(configured.app);
+      await c.signIn(s.dsl);
+      const page = await c.get(`/triage/${concern.id}`);
+      assert.match(page.body, /A pattern of concerns/);
+      assert.match(page.body, /2 concerns in the last 30 days/);
+      // The default service does not: two is under its three (the deputy signs in: a code cannot be used twice).
+      assert.doesNotMatch((await (await signedIn(s.deputy)).get(`/triage/${concern.id}`)).body, /A pattern of concerns/);
+    } finally {
+      await configured.close();
+    }
+  });
 });
 
 describe('level-of-need assessment', () => {
@@ -288,6 +333,54 @@ describe('level-of-need assessment', () => {
     assert.equal(viaApi.statusCode, 201);
     assert.equal(viaApi.json().framework.version, '2024-12');
     assert.equal(viaApi.json().agreed, true);
+  });
+
+  test('a child whose expected due date has passed is not assessed as unborn; the page asks for the date of birth', async () => {
+    const s = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Ned', lastName: 'Owen', dateOfBirth: null, expectedDueDate: '2025-01-15' });
+    const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    const c = await signedIn(s.dsl);
+    const picker = await c.get(`/triage/${concern.id}/assess`);
+    assert.equal(picker.statusCode, 200);
+    assert.match(picker.body, /<strong>Not known<\/strong>/);
+    assert.doesNotMatch(picker.body, /<strong>Unborn<\/strong>/);
+    assert.match(picker.body, /expected due date has passed/);
+    assert.match(picker.body, new RegExp(`Record their date of birth on <a class="govuk-link" href="/children/${child.id}">Ned Owen’s record</a>`));
+
+    const fw = await t.db.query<{ content: { indicators: { id: string; text: string }[] } }>("SELECT content FROM framework_versions WHERE framework_id = 'medway'");
+    const da = fw.rows[0]!.content.indicators.find((i) => i.text === 'Concerns about domestic abuse and coercive control')!;
+    const api = await c.json('POST', `/api/v1/concerns/${concern.id}/assessments`, { indicators: [da.id], immediateDanger: false, chosenLevel: 'level-3', overrideReason: 'Checking' });
+    assert.equal(api.statusCode, 201);
+    const { rows } = await t.db.query('SELECT unborn, child_age_months FROM assessments WHERE concern_id = $1', [concern.id]);
+    assert.deepEqual(rows[0], { unborn: false, child_age_months: null });
+  });
+
+  test('once the concern is decided, no more assessments: the pages say so and the API answers 409', async () => {
+    const s = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId, dateOfBirth: '2019-05-01' });
+    const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    const fw = await t.db.query<{ content: { indicators: { id: string; level: string }[] } }>("SELECT content FROM framework_versions WHERE framework_id = 'medway'");
+    const l2 = fw.rows[0]!.content.indicators.find((i) => i.level === 'level-2')!;
+    const c = await signedIn(s.dsl);
+    const first = await c.json('POST', `/api/v1/concerns/${concern.id}/assessments`, { indicators: [l2.id], immediateDanger: false, chosenLevel: 'level-2' });
+    assert.equal(first.statusCode, 201);
+    const decided = await c.json('POST', `/api/v1/concerns/${concern.id}/decisions`, { outcome: 'early_help', rationale: 'Family want support.' });
+    assert.equal(decided.statusCode, 201);
+
+    const page = await c.post(`/triage/${concern.id}/assess`, { indicators: l2.id, immediateDanger: 'no', agree: 'yes' });
+    assert.equal(page.statusCode, 409);
+    assert.match(page.body, /A decision has already been recorded/);
+    for (const path of [`/triage/${concern.id}/assess`, `/triage/${concern.id}/assess/suggestion?indicators=${l2.id}&immediateDanger=no`]) {
+      const shown = await c.get(path);
+      assert.equal(shown.statusCode, 409, path);
+      assert.match(shown.body, /A decision has already been recorded/);
+    }
+    const api = await c.json('POST', `/api/v1/concerns/${concern.id}/assessments`, { indicators: [l2.id], immediateDanger: false, chosenLevel: 'level-2' });
+    assert.equal(api.statusCode, 409);
+    assert.match(api.json().message, /already been recorded/);
+    const { rows } = await t.db.query('SELECT a.id, d.assessment_id FROM assessments a JOIN decisions d ON d.concern_id = a.concern_id WHERE a.concern_id = $1', [concern.id]);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].assessment_id, first.json().id);
   });
 
   test('asks for the immediate-danger answer and at least one indicator, keeping what was ticked', async () => {

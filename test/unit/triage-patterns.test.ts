@@ -1,7 +1,7 @@
 // Pure triage logic: pattern warnings, time waited and the child's age for the threshold engine.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { childAge, PATTERN_SETTINGS, patternWarnings, waitedSince } from '../../src/concerns/patterns.ts';
+import { childAge, PATTERN_SETTINGS, patternWarnings, reverseRelationship, waitedSince } from '../../src/concerns/patterns.ts';
 import { normaliseText } from '../../src/thresholds/explorer.ts';
 
 const now = new Date('2026-03-27T10:00:00Z');
@@ -62,6 +62,30 @@ describe('child age for the threshold engine', () => {
     assert.deepEqual(childAge(null, '2026-07-01', '2026-03-27'), { unborn: true, text: 'Unborn' });
     assert.equal(childAge('2026-05-01', null, '2026-03-27').unborn, true);
     assert.deepEqual(childAge(null, null, '2026-03-27'), { unborn: false, text: 'Not known' });
+  });
+
+  test('once the expected due date has passed (London date) with no date of birth, the age is not known, not unborn', () => {
+    assert.deepEqual(childAge(null, '2026-03-27', '2026-03-27'), { unborn: true, text: 'Unborn' });
+    assert.deepEqual(childAge(null, '2026-03-26', '2026-03-27'), { unborn: false, text: 'Not known', dueDatePassed: true });
+    assert.deepEqual(childAge(null, '2025-11-01', '2026-03-27'), { unborn: false, text: 'Not known', dueDatePassed: true });
+    // A recorded date of birth wins over the due date.
+    assert.equal(childAge('2025-11-03', '2025-11-01', '2026-03-27').ageInMonths, 4);
+  });
+});
+
+describe('a link recorded on the other child’s record, read from this child’s side', () => {
+  test('relationships that are the same both ways are kept', () => {
+    assert.equal(reverseRelationship('sibling', 'Dylan Doyle'), 'sibling');
+    assert.equal(reverseRelationship('Cousin', 'Dylan Doyle'), 'cousin');
+    assert.equal(reverseRelationship('Sister', 'Dylan Doyle'), 'sibling');
+    assert.equal(reverseRelationship('half-brother', 'Dylan Doyle'), 'half-sibling');
+    assert.equal(reverseRelationship('Step sister', 'Dylan Doyle'), 'step-sibling');
+    assert.equal(reverseRelationship('twin brother', 'Dylan Doyle'), 'twin');
+  });
+
+  test('others, which would read differently from this side, say only where the link is recorded', () => {
+    assert.equal(reverseRelationship('older brother', 'Dylan Doyle'), 'linked in Dylan Doyle’s household');
+    assert.equal(reverseRelationship('Nephew', 'Dylan Doyle'), 'linked in Dylan Doyle’s household');
   });
 });
 
