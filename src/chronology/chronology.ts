@@ -1,6 +1,7 @@
 // Reading a child's chronology and adding a significant event by hand. Each operation runs in one
 // transaction with its audit entry. The caller has already checked canSeeChild and the permission.
 import { canSeeChild, canSeeRestricted, type Principal } from '../platform/access/policy.ts';
+import { londonToInstant } from '../concerns/form.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { isValidIsoDate } from '../platform/calendar/iso-date.ts';
 import { withReadScope, withTransaction, type Db } from '../platform/db/pool.ts';
@@ -85,8 +86,9 @@ export async function addSignificantEvent(
   return withTransaction(db, async (tx) => {
     const child = await getChildSummary(tx, childId);
     if (!child || !canSeeChild(principal, child.organisation_ids)) return { ok: false, reason: 'not-found' } as const;
-    // Midday in England, so the date never shifts a day whatever the server's zone.
-    const occurredAt = new Date(`${input.date}T12:00:00Z`);
+    // Midday in England (BST in summer), so the date never shifts a day and shows as 12:00 pm all year.
+    const [year, month, day] = input.date.split('-').map(Number);
+    const occurredAt = londonToInstant(year!, month!, day!, 12 * 60);
     const eventId = await recordEvent(tx, {
       childId, organisationId: principal.organisationId, type: 'significant_event', occurredAt, recordedBy: principal.userId,
       summary: input.summary, detail: input.detail ? { text: input.detail } : {}, significant: true,

@@ -167,7 +167,10 @@ export const chronologyOpenApiPaths: Record<string, Record<string, unknown>> = {
       summary: "A child's chronology, newest first: the events your organisation recorded (restricted ones only for the DSL and workforce admin)",
       parameters: [
         idParam,
-        { name: 'type', in: 'query', schema: { type: 'string', enum: [...EVENT_TYPES] }, description: 'Repeat or comma-separate for several' },
+        {
+          name: 'type', in: 'query', style: 'form', explode: true, schema: { type: 'array', items: { type: 'string', enum: [...EVENT_TYPES] } },
+          description: 'Repeat for several (`type=decision&type=task`); comma-separated values (`type=decision,task`) are accepted too',
+        },
         { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
         { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
       ],
@@ -180,9 +183,15 @@ export const chronologyOpenApiPaths: Record<string, Record<string, unknown>> = {
       summary: "Add a significant event to a child's chronology",
       requestBody: { required: true, ...json({
         type: 'object', required: ['date', 'summary'], additionalProperties: false,
-        properties: { date: { type: 'string', format: 'date' }, summary: { type: 'string', maxLength: 300 }, detail: { type: 'string' } },
+        properties: {
+          date: { type: 'string', format: 'date', description: 'today or in the past; recorded at midday in England' },
+          summary: { type: 'string', maxLength: 300 }, detail: { type: 'string', maxLength: DETAIL_MAX },
+        },
       }) },
-      responses: { 201: { description: 'Added' }, 400: err('Bad input, naming the field'), 401: err('Not signed in'), 404: err('No such child known to your organisation') },
+      responses: {
+        201: { description: 'Added' }, 400: err('Bad input, naming the field'), 401: err('Not signed in'),
+        403: err('No chronology permission, or missing x-csrf-token'), 404: err('No such child known to your organisation'),
+      },
     },
   },
 };

@@ -71,7 +71,7 @@ export function postcodeScore(query: NonNullable<MatchQuery['postcode']>, keys: 
   return keys.some((k) => outwardCode(k) === outwardCode(query.key)) ? 0.3 : 0;
 }
 
-/** 0–100. Only the criteria given count; an NHS number settles identity either way. */
+/** 0–100. Only the criteria given on both sides count; an NHS number settles identity either way. */
 export function scoreMatch(q: MatchQuery, c: MatchCandidate): number {
   let total = 0;
   let weight = 0;
@@ -88,8 +88,9 @@ export function scoreMatch(q: MatchQuery, c: MatchCandidate): number {
     weight += WEIGHTS.postcode;
   }
   let nhsAgrees: boolean | null = null;
-  if (q.nhsNumber) {
-    nhsAgrees = c.nhsNumber === null ? null : c.nhsNumber === q.nhsNumber;
+  // A record without an NHS number says nothing either way; counting its weight would bury a likely duplicate.
+  if (q.nhsNumber && c.nhsNumber) {
+    nhsAgrees = c.nhsNumber === q.nhsNumber;
     total += WEIGHTS.nhsNumber * (nhsAgrees ? 1 : 0);
     weight += WEIGHTS.nhsNumber;
   }

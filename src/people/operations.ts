@@ -132,7 +132,7 @@ export async function updateChild(db: Db, actor: Actor, childId: string, changes
       if (knownAs) await insertName(tx, childId, 'known_as', knownAs, fields.lastName ?? before.lastName);
     }
     if (address) {
-      await endCurrentAddresses(tx, childId, address.fromDate ?? todayInLondon());
+      await endCurrentAddresses(tx, childId, address.fromDate ?? null, todayInLondon());
       await insertAddress(tx, childId, address);
       changed.push('address');
     }

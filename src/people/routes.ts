@@ -345,6 +345,11 @@ const childFields = {
 const schemas = {
   NewChild: {
     type: 'object', required: ['firstName', 'lastName'],
+    description: 'Give either a date of birth or, for an unborn child, an expected due date: one is required, not both',
+    oneOf: [
+      { required: ['dateOfBirth'], properties: { dateOfBirth: { type: 'string' }, expectedDueDate: { type: 'null' } } },
+      { required: ['expectedDueDate'], properties: { expectedDueDate: { type: 'string' }, dateOfBirth: { type: 'null' } } },
+    ],
     properties: {
       ...childFields,
       otherNames: { type: 'array', items: { type: 'object', properties: { kind: { enum: ['alias', 'previous'] }, firstName: { type: 'string' }, lastName: { type: 'string' } } } },
@@ -370,7 +375,11 @@ const schemas = {
           createdAt: { type: 'string', format: 'date-time' }, updatedAt: { type: 'string', format: 'date-time' },
         },
       },
-      household: { type: 'array', items: { type: 'object' } }, siblings: { type: 'array', items: { type: 'object' } }, professionals: { type: 'array', items: { type: 'object' } } },
+      household: { type: 'array', items: { type: 'object', properties: {
+        memberId: { type: 'integer' }, personId: { type: 'string', format: 'uuid' }, firstName: { type: 'string' }, lastName: { type: 'string' },
+        dateOfBirth: date, phone: text, address: text, notes: text, relationship: { type: 'string' },
+        parentalResponsibility: { type: 'boolean' }, livesWithChild: { type: 'boolean' }, significantAdult: { type: 'boolean' },
+      } } }, siblings: { type: 'array', items: { type: 'object' } }, professionals: { type: 'array', items: { type: 'object' } } },
   },
 };
 

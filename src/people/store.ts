@@ -141,11 +141,14 @@ export async function insertAddress(db: Queryable, childId: string, a: AddressIn
   );
 }
 
-/** The current address becomes a previous one, ending on the day before the next began (or today). */
-export async function endCurrentAddresses(db: Queryable, childId: string, onDate: string): Promise<void> {
+/**
+ * The current address becomes a previous one, ending on the day before the next began (or today, when that is
+ * not known), so the history does not overlap; never before it began.
+ */
+export async function endCurrentAddresses(db: Queryable, childId: string, nextFrom: string | null, today: string): Promise<void> {
   await db.query(
-    'UPDATE child_addresses SET to_date = greatest($2::date, coalesce(from_date, $2::date)) WHERE child_id = $1 AND to_date IS NULL',
-    [childId, onDate]);
+    'UPDATE child_addresses SET to_date = greatest(coalesce($2::date - 1, $3::date), from_date) WHERE child_id = $1 AND to_date IS NULL',
+    [childId, nextFrom, today]);
 }
 
 /** The organisation now knows the child; true when it did not before. */
@@ -183,6 +186,7 @@ export interface HouseholdPerson {
   dateOfBirth: string | null;
   phone: string | null;
   address: string | null;
+  notes: string | null;
   relationship: string;
   parentalResponsibility: boolean;
   livesWithChild: boolean;
@@ -201,7 +205,7 @@ export interface SiblingLink {
 export async function listHouseholdPeople(db: Queryable, childId: string): Promise<HouseholdPerson[]> {
   const { rows } = await db.query<HouseholdPerson>(
     `SELECT hm.id AS "memberId", p.id AS "personId", p.first_name AS "firstName", p.last_name AS "lastName",
-            p.date_of_birth AS "dateOfBirth", p.phone, p.address, hm.relationship,
+            p.date_of_birth AS "dateOfBirth", p.phone, p.address, p.notes, hm.relationship,
             hm.parental_responsibility AS "parentalResponsibility", hm.lives_with_child AS "livesWithChild",
             hm.significant_adult AS "significantAdult"
        FROM household_members hm JOIN people p ON p.id = hm.person_id

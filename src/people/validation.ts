@@ -109,6 +109,13 @@ export function blanksOneDate(c: ChildDates): boolean {
   return (c.dateOfBirth === null && c.expectedDueDate === undefined) || (c.expectedDueDate === null && c.dateOfBirth === undefined);
 }
 
+/** The same calendar date `years` earlier (29 February becomes 28 February), so "within the last 25 years" means what it says. */
+export function yearsBefore(today: string, years: number): string {
+  const [y, m, d] = today.split('-');
+  const date = `${String(Number(y) - years).padStart(4, '0')}-${m}-${d}`;
+  return isValidIsoDate(date) ? date : `${date.slice(0, 8)}28`;
+}
+
 /** Born children have a date of birth in the past; unborn children an expected due date within ten months. */
 function checkDates(v: ChildDates, ctx: z.RefinementCtx, today: string, current: ChildDates) {
   // Other checks may already have refused a date; only real dates are compared here.
@@ -128,7 +135,7 @@ function checkDates(v: ChildDates, ctx: z.RefinementCtx, today: string, current:
   const day = toEpochDay(today);
   if (dob) {
     if (toEpochDay(dob) > day) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be today or in the past' });
-    else if (day - toEpochDay(dob) > 366 * 26) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be within the last 25 years' });
+    else if (dob < yearsBefore(today, 25)) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be within the last 25 years' });
   }
   if (edd) {
     if (toEpochDay(edd) - day > 310) ctx.addIssue({ code: 'custom', path: ['expectedDueDate'], message: 'Expected due date must be within the next 10 months' });
@@ -163,7 +170,7 @@ export function childChangesSchema(today = todayInLondon(), current: ChildDates 
     ehcp: z.boolean().optional(),
     youngCarer: z.boolean().optional(),
     privatelyFostered: z.boolean().optional(),
-    /** a new current address; the one before it is kept in the history, ended today */
+    /** a new current address; the one before it is kept in the history, ended the day before this one began (or today) */
     address: addressSchema.nullable().optional(),
   }).strict().superRefine((v, ctx) => checkDates(v, ctx, today, current));
 }

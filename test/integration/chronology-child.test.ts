@@ -123,6 +123,35 @@ describe('chronology', () => {
     assert.equal(audit.rows.find((r) => r.action === 'chronology.pdf').details.types, 'decision');
   });
 
+  test('a significant event added by hand is at midday in England, summer and winter', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const dsl = await createUser(t.db, 'dsl', { organisationId, enrolTotp: true });
+    const child = await createChild(t.db, { organisationId, dateOfBirth: '2020-01-01' });
+    const c = await signedIn(dsl);
+    for (const date of ['2025-07-15', '2025-12-15']) {
+      const res = await c.json('POST', `/api/v1/children/${child.id}/events`, { date, summary: `Event on ${date}` });
+      assert.equal(res.statusCode, 201, res.body);
+    }
+    const at = (await t.db.query('SELECT occurred_at FROM events WHERE child_id = $1 AND significant ORDER BY occurred_at', [child.id])).rows
+      .map((r) => r.occurred_at.toISOString());
+    // BST is UTC+1, so midday in July is 11:00 UTC; in December it is 12:00 UTC.
+    assert.deepEqual(at, ['2025-07-15T11:00:00.000Z', '2025-12-15T12:00:00.000Z']);
+    const page = (await c.get(`/children/${child.id}/chronology`)).body;
+    assert.match(page, /15 July 2025 at/);
+    assert.doesNotMatch(page, /15 July 2025 at 1:00/);
+  });
+
+  test('the OpenAPI document matches what the chronology API accepts and answers', async () => {
+    const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json();
+    const type = doc.paths['/api/v1/children/{id}/chronology'].get.parameters.find((p: { name: string }) => p.name === 'type');
+    assert.equal(type.schema.type, 'array');
+    assert.equal(type.explode, true);
+    assert.match(type.description, /comma-separated/);
+    const post = doc.paths['/api/v1/children/{id}/events'].post;
+    assert.equal(post.requestBody.content['application/json'].schema.properties.detail.maxLength, 10000);
+    assert.ok(post.responses[403], 'a missing CSRF token is a 403');
+  });
+
   test('no chronology for a practitioner (403) or another organisation (404)', async () => {
     const { organisationId } = await createOrganisation(t.db);
     const other = await createOrganisation(t.db);

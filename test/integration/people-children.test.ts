@@ -292,12 +292,31 @@ describe('the API', () => {
     assert.equal(anon.statusCode, 401);
   });
 
+  test('a move ends the previous address the day before the new one began, so the history does not overlap', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const { c } = await practitioner(organisationId);
+    const child = await createChild(t.db, { organisationId, firstName: 'Ruby', lastName: 'Hale' });
+    assert.equal((await patch(c, `/api/v1/children/${child.id}`, { address: { line1: '1 Old Road', postcode: 'ME4 4TR', fromDate: '2020-02-01' } })).statusCode, 200);
+    assert.equal((await patch(c, `/api/v1/children/${child.id}`, { address: { line1: '2 New Road', postcode: 'ME5 1AB', fromDate: '2024-06-01' } })).statusCode, 200);
+    const rows = (await t.db.query('SELECT line1, from_date, to_date FROM child_addresses WHERE child_id = $1 ORDER BY id', [child.id])).rows;
+    assert.deepEqual(rows, [
+      { line1: '1 Old Road', from_date: '2020-02-01', to_date: '2024-05-31' },
+      { line1: '2 New Road', from_date: '2024-06-01', to_date: null },
+    ]);
+  });
+
   test('openapi fragment documents every /api/v1/children endpoint', async () => {
     const { peopleOpenApiPaths } = await import('../../src/people/routes.ts');
     assert.deepEqual(Object.keys(peopleOpenApiPaths['/api/v1/children']).sort(), ['get', 'post']);
     assert.deepEqual(Object.keys(peopleOpenApiPaths['/api/v1/children/{id}']).sort(), ['get', 'patch']);
     assert.ok(peopleOpenApiPaths['/api/v1/children/{id}/household'].post);
     assert.doesNotMatch(JSON.stringify(peopleOpenApiPaths), /\$ref/);
+    // What the API enforces is what the document says: a date of birth or an expected due date is required.
+    const newChild = peopleOpenApiPaths['/api/v1/children'].post.requestBody.content['application/json'].schema as { oneOf: { required: string[] }[]; description: string };
+    assert.deepEqual(newChild.oneOf.map((s) => s.required), [['dateOfBirth'], ['expectedDueDate']]);
+    assert.match(newChild.description, /date of birth.*expected due date/i);
+    const page = peopleOpenApiPaths['/api/v1/children/{id}'].get.responses[200].content?.['application/json'].schema as { properties: { household: { items: { properties: Record<string, unknown> } } } };
+    for (const f of ['address', 'notes']) assert.ok(f in page.properties.household.items.properties, f);
   });
 });
 
@@ -315,7 +334,10 @@ describe('household, siblings and professionals', () => {
     assert.match(missing.body, /href="#lastName">Enter their last name/);
     assert.match(missing.body, /href="#livesWithChild">Choose whether they live with the child/);
     assert.match(missing.body, /value="Sarah"/);
-    const added = await c.post(`/children/${a.id}/household`, { firstName: 'Sarah', lastName: 'Taylor', relationship: 'Mother', parentalResponsibility: 'yes', livesWithChild: 'yes' });
+    const added = await c.post(`/children/${a.id}/household`, {
+      firstName: 'Sarah', lastName: 'Taylor', relationship: 'Mother', parentalResponsibility: 'yes', livesWithChild: 'yes',
+      address: '12 Dock Road, Chatham ME4 4TR', notes: 'Works nights <on weekdays>',
+    });
     assert.equal(added.statusCode, 303);
 
     const find = await c.get(`/children/${a.id}/household/new?siblingName=Noah+Taylor`);
@@ -334,6 +356,12 @@ describe('household, siblings and professionals', () => {
 
     const pageA = await c.get(`/children/${a.id}`);
     assert.match(pageA.body, /Sarah Taylor/);
+    // What was recorded about a household member is shown, escaped.
+    assert.match(pageA.body, /12 Dock Road, Chatham ME4 4TR/);
+    assert.match(pageA.body, /Works nights &lt;on weekdays&gt;/);
+    const apiA = (await c.json('GET', `/api/v1/children/${a.id}`)).json();
+    assert.equal(apiA.household[0].address, '12 Dock Road, Chatham ME4 4TR');
+    assert.equal(apiA.household[0].notes, 'Works nights <on weekdays>');
     assert.match(pageA.body, new RegExp(`href="/children/${b.id}">Noah Taylor</a>`));
     assert.match(pageA.body, /Brother/);
     assert.match(pageA.body, /Jo Patel/);

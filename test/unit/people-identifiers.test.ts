@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import {
   checkNhsNumber, checkPostcode, checkUpn, isTemporaryUpn, nhsCheckDigit, normalisePostcode, outwardCode, postcodeSearchKey, upnCheckLetter,
 } from '../../src/people/identifiers.ts';
-import { childChangesSchema, newChildSchema, searchQuerySchema } from '../../src/people/validation.ts';
+import { childChangesSchema, newChildSchema, searchQuerySchema, yearsBefore } from '../../src/people/validation.ts';
 
 describe('NHS number', () => {
   test('accepts valid numbers as typed, with spaces or hyphens, and keeps the 10 digits', () => {
@@ -115,6 +115,13 @@ describe('child record schema', () => {
     assert.match(future.error!.issues[0]!.message, /today or in the past/);
     const edd = newChildSchema(today).safeParse({ firstName: 'A', lastName: 'B', expectedDueDate: '2027-03-11' });
     assert.match(edd.error!.issues[0]!.message, /next 10 months/);
+  });
+
+  test('a date of birth must be within the last 25 years, by the calendar', () => {
+    assert.equal(newChildSchema(today).safeParse({ firstName: 'A', lastName: 'B', dateOfBirth: '2001-03-10' }).success, true);
+    const old = newChildSchema(today).safeParse({ firstName: 'A', lastName: 'B', dateOfBirth: '2001-03-09' });
+    assert.match(old.error!.issues[0]!.message, /within the last 25 years/);
+    assert.equal(yearsBefore('2028-02-29', 25), '2003-02-28');
   });
 
   test('normalises identifiers and names the field that fails', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { dateOfBirthScore, MIN_SCORE, nameScore, nameWords, postcodeScore, scoreMatch, type MatchCandidate } from '../../src/people/matching.ts';
+import { dateOfBirthScore, LIKELY_MATCH_SCORE, MIN_SCORE, nameScore, nameWords, postcodeScore, scoreMatch, type MatchCandidate } from '../../src/people/matching.ts';
 import { nearbyDates } from '../../src/people/search.ts';
 
 const base: MatchCandidate = {
@@ -51,6 +51,15 @@ describe('match scorer', () => {
     assert.ok(scoreMatch({ name: 'someone else', nhsNumber: '9434765919' }, { ...base, nhsNumber: '9434765919' }) >= 95);
     const different = scoreMatch({ name: 'jayden smith', nhsNumber: '9434765919' }, { ...base, nameSimilarity: 1, nhsNumber: '4010232137' });
     assert.ok(different < MIN_SCORE, String(different));
+  });
+
+  test('an NHS number given for a record that has none neither adds nor takes away', () => {
+    const existing = { ...base, nameSimilarity: 0.6, firstNamePhonetic: true, lastNamePhonetic: true, postcodeKeys: ['CT11AA'] };
+    const query = { name: 'jaden smith', dateOfBirth: '2018-03-14', postcode: { key: 'ME44TR', outwardOnly: false } };
+    const without = scoreMatch(query, existing);
+    const withNhs = scoreMatch({ ...query, nhsNumber: '9434765919' }, existing);
+    assert.equal(withNhs, without);
+    assert.ok(withNhs >= LIKELY_MATCH_SCORE, String(withNhs));
   });
 
   test('nearby dates include the swapped day and month, a year either side and a few days either side', () => {
