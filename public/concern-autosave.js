@@ -7,11 +7,6 @@ if (form) {
   const url = `/api/v1/drafts/${encodeURIComponent(key)}`;
   let submitting = false;
   let lastSent = '';
-  // What is already saved for the other steps, read once so that a save on closing the tab is one request.
-  let saved = null;
-  const loaded = fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
-    .then(async (r) => { saved = r.ok ? (await r.json()).data : r.status === 404 ? {} : null; })
-    .catch(() => { saved = null; });
 
   const fields = () => {
     const out = {};
@@ -35,19 +30,17 @@ if (form) {
     const snapshot = JSON.stringify(current);
     if (snapshot === lastSent) return;
     try {
-      await loaded;
-      // Without the rest of the draft a save would drop the other steps' answers, so skip it.
-      if (saved === null || submitting) return;
+      // Only this page's fields: the server merges them into the draft, so answers saved from another tab
+      // since this page was loaded are never overwritten with old copies.
       const response = await fetch(url, {
         method: 'PUT',
         keepalive,
         credentials: 'same-origin',
         headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': token },
-        body: JSON.stringify({ data: { ...saved, ...current } }),
+        body: JSON.stringify({ data: current }),
       });
       if (response.ok) {
         lastSent = snapshot;
-        saved = { ...saved, ...current };
         form.dispatchEvent(new CustomEvent('continuum:autosaved'));
       }
     } catch {

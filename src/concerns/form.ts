@@ -68,8 +68,8 @@ export function stepsFor(draft: ConcernDraft): StepId[] {
 
 export function nextStep(step: StepId, draft: ConcernDraft): StepId | 'check' {
   const steps = stepsFor(draft);
-  const i = steps.indexOf(step);
-  return steps[i + 1] ?? 'check';
+  // From a page that no longer applies (a stale 999 page after "No" to danger) too: the next one that does.
+  return STEPS.slice(STEPS.indexOf(step) + 1).find((s) => steps.includes(s)) ?? 'check';
 }
 
 export function previousStep(step: StepId, draft: ConcernDraft): StepId | null {

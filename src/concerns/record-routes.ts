@@ -204,13 +204,17 @@ export function concernRecordRoutes(app: FastifyInstance, db: Db, config: Pick<C
     // Save first, whatever was typed: a mistake must never cost the user their words.
     const data = await saveConcernDraftStep(db, userId, draftId, pickStepFields(step, req.body));
     if ((req.body as { _later?: string } | undefined)?._later === '1') return reply.redirect('/concerns/drafts?saved=1', 303);
+    // A page that no longer applies (the 999 page, posted from a stale tab after "No" to danger) is not
+    // checked: what it sent is kept, and the journey goes on as the danger answer would.
+    const applies = stepsFor(data).includes(step);
     const visible = step === 'child' && data.childId ? await isChildVisible(db, req.principal!, data.childId) : true;
-    const errors = validateStep(step, data, new Date(), visible);
+    const errors = applies ? validateStep(step, data, new Date(), visible) : [];
     if (errors.length) return renderStep(req, reply, draftId, step, data, formErrorsOf(errors), 400);
     const change = (req.query as { change?: string }).change === '1';
-    if (change) {
+    if (change || !applies) {
       const result = draftToInput(data, new Date(), true);
-      return reply.redirect(result.ok ? `/concerns/new/${draftId}/check` : `/concerns/new/${draftId}/${result.step}?change=1`, 303);
+      if (result.ok) return reply.redirect(`/concerns/new/${draftId}/check`, 303);
+      if (change) return reply.redirect(`/concerns/new/${draftId}/${result.step}?change=1`, 303);
     }
     return reply.redirect(`/concerns/new/${draftId}/${nextStep(step, data)}`, 303);
   });

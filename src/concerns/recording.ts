@@ -6,7 +6,7 @@ import { canAmendConcern, canSeeChild, canSeeConcern, type Principal } from '../
 import { appendRecordedAudit, claimAuditChain, recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { Batcher, batcherPer } from '../platform/db/batch.ts';
 import { sendCommit, withTransaction, type Db, type Queryable } from '../platform/db/pool.ts';
-import { claimDrafts, deleteDraft, loadDraft, saveDraft } from '../platform/drafts/drafts.ts';
+import { claimDrafts, deleteDraft, loadDraft, mergeDraft } from '../platform/drafts/drafts.ts';
 import { notifyEach, type Notice } from '../platform/notify/notify.ts';
 import { cinFactorsFor } from './categories.ts';
 import { AMENDABLE_FIELDS, formatReference, type AmendmentInput, type ConcernDraft, type ConcernInput } from './form.ts';
@@ -47,14 +47,8 @@ export async function loadConcernDraft(db: Queryable, userId: string, draftId: s
 
 /** Merge what was just typed into the saved draft. */
 export async function saveConcernDraftStep(db: Db, userId: string, draftId: string, patch: Partial<ConcernDraft>): Promise<ConcernDraft> {
-  return withTransaction(db, async (tx) => {
-    // Serialise saves of one draft so a step post and an autosave cannot lose each other's fields.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${userId}:${draftKey(draftId)}`]);
-    const current = await loadConcernDraft(tx, userId, draftId);
-    const data = { ...current.data, ...patch };
-    await saveDraft(tx, userId, draftKey(draftId), data as Record<string, unknown>);
-    return data;
-  });
+  // The same serialised merge as an autosave, so a step post and an autosave cannot lose each other's fields.
+  return (await mergeDraft(db, userId, draftKey(draftId), patch as Record<string, unknown>)) as ConcernDraft;
 }
 
 export async function discardConcernDraft(db: Queryable, userId: string, draftId: string): Promise<void> {
@@ -188,7 +182,7 @@ export type AmendResult =
   | { ok: true; amendmentId: number }
   | { ok: false; reason: 'not-found' }
   | { ok: false; reason: 'forbidden' }
-  | { ok: false; reason: 'unchanged'; field: 'to'; message: string };
+  | { ok: false; reason: 'unchanged' | 'invalid'; field: 'to'; message: string };
 
 /** A correction: the new text replaces the current one, and the amendment keeps what it was, who and why. */
 export async function amendConcern(db: Db, actor: Actor, id: string, input: AmendmentInput): Promise<AmendResult> {
@@ -202,6 +196,10 @@ export async function amendConcern(db: Db, actor: Actor, id: string, input: Amen
     const from = concern[input.field] ?? null;
     const to = input.to.trim() === '' ? null : input.to;
     if (from === to) return { ok: false, reason: 'unchanged', field: 'to', message: 'The correction is the same as the current text' } as const;
+    // A concern must say when it happened: the words may be blanked only when there is a date.
+    if (input.field === 'occurredAtText' && to === null && !concern.occurredAt) {
+      return { ok: false, reason: 'invalid', field: 'to', message: 'Enter what you know about when it happened' } as const;
+    }
     await tx.query("SELECT set_config('continuum.amending', 'on', true)");
     await updateConcernField(tx, id, def.column, to);
     await tx.query("SELECT set_config('continuum.amending', 'off', true)");

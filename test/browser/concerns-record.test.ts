@@ -178,3 +178,25 @@ test('with JavaScript on, what is typed is saved before the page is sent', async
   assert.equal(rows[0].data.childId, s.child.id, 'the other steps are kept');
   await context.close();
 });
+
+test('with JavaScript on, a page left open in one tab does not erase answers saved since from another', async () => {
+  const s = await setting();
+  const { context, page } = await h.newPage({ javaScript: true });
+  await signInInBrowser(page, s.practitioner);
+  await page.goto('/concerns/new?childId=' + s.child.id);
+  await cont(page);
+  const draftId = /\/concerns\/new\/([a-z0-9]+)\//.exec(page.url())![1];
+  // Another tab saves later steps after this page was loaded.
+  await h.t.db.query(`UPDATE drafts SET data = data || '{"location": "Classroom 4", "present": "Me and the TA"}' WHERE user_id = $1 AND form_key = $2`,
+    [s.practitioner.id, `concern:${draftId}`]);
+  await page.fill('#whatHappened', 'Typed in the old tab');
+  await page.evaluate(() => new Promise<void>((resolve) => {
+    document.querySelector('form[data-autosave-key]')!.addEventListener('continuum:autosaved', () => resolve(), { once: true });
+  }));
+  const { rows } = await h.t.db.query('SELECT data FROM drafts WHERE user_id = $1 AND form_key = $2', [s.practitioner.id, `concern:${draftId}`]);
+  assert.equal(rows[0].data.whatHappened, 'Typed in the old tab');
+  assert.equal(rows[0].data.location, 'Classroom 4', 'the other tab\'s answers are kept');
+  assert.equal(rows[0].data.present, 'Me and the TA');
+  assert.equal(rows[0].data.childId, s.child.id);
+  await context.close();
+});

@@ -502,3 +502,100 @@ describe('API', () => {
     assert.ok(notes.json().items.some((n: { link: string }) => n.link === `/concerns/${id}`));
   });
 });
+
+describe('defects found in review', () => {
+  const apiBody = (childId: string, extra: Record<string, unknown>) => ({
+    childId, whatHappened: 'Disclosed at lunch', location: 'Dining hall', present: 'Lunch supervisor',
+    categories: ['domestic_abuse'], immediateDanger: false, toldDslInPerson: true, ...extra,
+  });
+
+  test('a date and "what you know about when" are both shown to the raiser and to the DSL', async () => {
+    const s = await setting();
+    const c = new Client(t.app);
+    await c.signIn(s.practitioner);
+    const d = await answerEveryQuestion(c, s.child.id);
+    await step(c, d, 'when-where', { whenDay: '3', whenMonth: '2', whenYear: '2026', whenTime: '8:50am', whenText: 'just before the bell, after PE', location: 'Classroom 4' }, 'present');
+    const sent = await c.post(`/concerns/new/${d}/check`);
+    const id = /^\/concerns\/([0-9a-f-]{36})\/sent$/.exec(String(sent.headers.location))![1]!;
+    const view = await c.get(`/concerns/${id}`);
+    assert.match(view.body, /just before the bell, after PE/);
+    const dc = new Client(t.app);
+    await dc.signIn(s.dsl);
+    const triage = await dc.get(`/triage/${id}`);
+    assert.equal(triage.statusCode, 200);
+    assert.match(triage.body, /just before the bell, after PE/);
+  });
+
+  test('"when" in words cannot be corrected to blank when the concern has no date; it can when there is one', async () => {
+    const s = await setting();
+    const c = new Client(t.app);
+    await c.signIn(s.practitioner);
+    const textOnly = (await c.json('POST', '/api/v1/concerns', apiBody(s.child.id, { occurredAtText: 'last weekend' }))).json().id;
+    const page = await c.post(`/concerns/${textOnly}/amend`, { field: 'occurredAtText', to: '  ', reason: 'not sure after all' });
+    assert.equal(page.statusCode, 400);
+    assert.match(page.body, /govuk-error-summary/);
+    assert.match(page.body, /Enter what you know about when it happened/);
+    assert.match(page.body, /not sure after all/, 'the reason typed is kept');
+    const api = await c.json('POST', `/api/v1/concerns/${textOnly}/amendments`, { field: 'occurredAtText', to: '', reason: 'x' });
+    assert.equal(api.statusCode, 400);
+    assert.equal(api.json().field, 'to');
+    const { rows } = await t.db.query('SELECT occurred_at_text FROM concerns WHERE id = $1', [textOnly]);
+    assert.equal(rows[0].occurred_at_text, 'last weekend');
+
+    const dated = (await c.json('POST', '/api/v1/concerns', apiBody(s.child.id, { occurredAt: '2026-01-10T12:15:00Z', occurredAtText: 'at lunch' }))).json().id;
+    const ok = await c.post(`/concerns/${dated}/amend`, { field: 'occurredAtText', to: '', reason: 'the date says it' });
+    assert.equal(ok.statusCode, 303);
+  });
+
+  test('changing the child from check your answers: the search keeps the change, and choosing returns to check', async () => {
+    const s = await setting();
+    const c = new Client(t.app);
+    await c.signIn(s.practitioner);
+    const d = await answerEveryQuestion(c, s.child.id);
+    const page = await c.get(`/concerns/new/${d}/child?change=1`);
+    const search = /<form method="get"[\s\S]*?<\/form>/.exec(page.body)![0];
+    assert.match(search, /<input type="hidden" name="change" value="1">/);
+    const results = await c.get(`/concerns/new/${d}/child?change=1&q=Jayden`);
+    assert.match(results.body, new RegExp(`action="/concerns/new/${d}/child\\?change=1&amp;q=Jayden"`));
+    assert.match(results.body, new RegExp(`href="/concerns/new/${d}/check" class="govuk-back-link"`));
+    const chosen = await c.post(`/concerns/new/${d}/child?change=1&q=Jayden`, { childId: s.child.id });
+    assert.equal(chosen.headers.location, `/concerns/new/${d}/check`);
+  });
+
+  test('a stale "Call 999" page posted after "No" to danger goes on as the danger answer would, keeping what was sent', async () => {
+    const s = await setting();
+    const c = new Client(t.app);
+    await c.signIn(s.practitioner);
+    const d = await answerEveryQuestion(c, s.child.id);
+    await step(c, d, 'call-999', { called999: 'yes' }, 'check');
+    assert.equal((await draftOf(s.practitioner.id, d))!.called999, 'yes');
+
+    const partial = await start(c);
+    await step(c, partial, 'child', { childId: s.child.id }, 'what-happened');
+    await step(c, partial, 'danger', { immediateDanger: 'no' }, 'told-dsl');
+    await step(c, partial, 'call-999', {}, 'told-dsl');
+  });
+
+  test('autosave sends one page\'s fields: they are merged, never erasing answers saved from another tab', async () => {
+    const s = await setting();
+    const c = new Client(t.app);
+    await c.signIn(s.practitioner);
+    const d = await answerEveryQuestion(c, s.child.id);
+    const put = await c.json('PUT', `/api/v1/drafts/concern:${d}`, { data: { whatHappened: 'typed in an old tab' } });
+    assert.equal(put.statusCode, 200);
+    const draft = (await draftOf(s.practitioner.id, d))!;
+    assert.equal(draft.whatHappened, 'typed in an old tab');
+    assert.equal(draft.location, 'Classroom 4');
+    assert.equal(draft.toldDsl, 'no');
+    assert.equal((await c.get(`/concerns/new/${d}/check`)).statusCode, 200, 'still complete');
+
+    // Autosaves and step posts at once: every field of every one is kept.
+    const e = await start(c);
+    await Promise.all([
+      ...['a', 'b', 'c', 'd', 'e', 'f'].map((k) => c.json('PUT', `/api/v1/drafts/concern:${e}`, { data: { [`autosaved_${k}`]: k } })),
+      step(c, e, 'present', { present: 'Me' }), step(c, e, 'what-happened', { whatHappened: 'Posted' }),
+    ]);
+    const all = (await draftOf(s.practitioner.id, e))!;
+    assert.deepEqual(Object.keys(all).sort(), ['autosaved_a', 'autosaved_b', 'autosaved_c', 'autosaved_d', 'autosaved_e', 'autosaved_f', 'present', 'whatHappened']);
+  });
+});

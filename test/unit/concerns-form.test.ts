@@ -101,3 +101,10 @@ describe('concern form steps', () => {
     assert.equal(formatReference(123), 'C-000123');
   });
 });
+
+test('from the 999 page when it no longer applies (a stale tab after "No" to danger), the next step is the one after danger', () => {
+  assert.equal(nextStep('call-999', { immediateDanger: 'no' }), 'told-dsl');
+  assert.equal(nextStep('call-999', {}), 'told-dsl');
+  assert.equal(nextStep('call-999', { immediateDanger: 'yes' }), 'told-dsl');
+  assert.equal(nextStep('child', { immediateDanger: 'no' }), 'what-happened');
+});

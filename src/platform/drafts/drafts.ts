@@ -1,6 +1,6 @@
 // Server-side drafts: what a user has typed but not yet submitted, keyed by a form name.
 // Step-by-step forms save here at every step; a timed-out form post is kept under "resume".
-import type { Queryable } from '../db/pool.ts';
+import { withTransaction, type Db, type Queryable } from '../db/pool.ts';
 
 export type DraftData = Record<string, unknown>;
 
@@ -10,6 +10,23 @@ export async function saveDraft(db: Queryable, userId: string, formKey: string, 
      ON CONFLICT (user_id, form_key) DO UPDATE SET data = EXCLUDED.data, updated_at = now()`,
     [userId, formKey, JSON.stringify(data)],
   );
+}
+
+/**
+ * Merge fields into a saved draft (or start one), leaving its other fields as they are. Saves of one draft
+ * are serialised, so an autosave from one page and a step saved from another tab cannot lose each other's fields.
+ */
+export async function mergeDraft(db: Db, userId: string, formKey: string, patch: DraftData): Promise<DraftData> {
+  return withTransaction(db, async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${userId}:${formKey}`]);
+    const { rows } = await tx.query<{ data: DraftData }>(
+      `INSERT INTO drafts (user_id, form_key, data, updated_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (user_id, form_key) DO UPDATE SET data = drafts.data || EXCLUDED.data, updated_at = now()
+       RETURNING data`,
+      [userId, formKey, JSON.stringify(patch)],
+    );
+    return rows[0]!.data;
+  });
 }
 
 export async function loadDraft(db: Queryable, userId: string, formKey: string): Promise<{ data: DraftData; updatedAt: Date } | null> {

@@ -1,9 +1,10 @@
-// Resume a form that was sent after the session timed out, and let scripts save drafts as the user types.
+// Resume a form that was sent after the session timed out, and let scripts save drafts as the user types
+// (each save merges its fields into the draft).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/pool.ts';
 import { zodApiError } from '../http/forms.ts';
-import { deleteDraft, loadDraft, saveDraft } from './drafts.ts';
+import { deleteDraft, loadDraft, mergeDraft } from './drafts.ts';
 
 const formKey = z.string().regex(/^[a-z0-9][a-z0-9:._-]{0,99}$/, 'must be letters, digits and : . _ -');
 const draftBody = z.object({ data: z.record(z.string(), z.unknown()) });
@@ -50,7 +51,8 @@ export function draftRoutes(app: FastifyInstance, db: Db) {
     if (!key.success) return reply.code(400).send(zodApiError(key.error, 'key'));
     const body = draftBody.safeParse(req.body);
     if (!body.success) return reply.code(400).send(zodApiError(body.error));
-    await saveDraft(db, req.session!.userId, key.data, body.data.data);
+    // Merged, not replaced: a page sends only its own fields, and another tab may have saved the others.
+    await mergeDraft(db, req.session!.userId, key.data, body.data.data);
     return { key: key.data, saved: true };
   });
 }

@@ -15,7 +15,7 @@ export const platformOpenApiPaths: OpenApiPaths = {
     parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9:._-]{0,99}$' } }],
     get: { summary: "Read one of the signed-in user's drafts", responses: { 200: { description: 'The draft' }, 404: errorResponse('No such draft'), 401: errorResponse('Not signed in') } },
     put: {
-      summary: 'Save a draft of a form as the user types',
+      summary: 'Save fields of a draft as the user types: the fields sent are merged into the saved draft, and the others kept',
       requestBody: { required: true, ...json({ type: 'object', required: ['data'], properties: { data: { type: 'object' } } }) },
       responses: { 200: { description: 'Saved' }, 400: errorResponse('Bad input, naming the field'), 401: errorResponse('Not signed in') },
     },
