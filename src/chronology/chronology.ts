@@ -1,9 +1,9 @@
 // Reading a child's chronology and adding a significant event by hand. Each operation runs in one
 // transaction with its audit entry. The caller has already checked canSeeChild and the permission.
 import { canSeeChild, canSeeRestricted, type Principal } from '../platform/access/policy.ts';
-import { londonToInstant } from '../concerns/form.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { isValidIsoDate } from '../platform/calendar/iso-date.ts';
+import { londonToInstant } from '../platform/calendar/london-time.ts';
 import { withReadScope, withTransaction, type Db } from '../platform/db/pool.ts';
 import { EVENT_TYPES, recordEvent, type EventType } from './events.ts';
 import { getChildSummary, listEvents, type ChildSummary, type EventRow } from './store.ts';

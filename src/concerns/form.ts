@@ -2,6 +2,7 @@
 // comes next, and how a finished draft becomes a concern. No I/O, so it is tested on its own.
 import { z } from 'zod';
 import { CATEGORY_IDS } from './categories.ts';
+import { londonToInstant } from '../platform/calendar/london-time.ts';
 
 export const STEPS = [
   'child', 'what-happened', 'childs-words', 'when-where', 'present', 'injuries', 'categories', 'danger', 'call-999', 'told-dsl',
@@ -122,17 +123,6 @@ export function parseTime(input: string): number | null {
     return null;
   }
   return h * 60 + min;
-}
-
-/** A wall-clock time in London as an instant, whatever the server's time zone or the season. */
-export function londonToInstant(year: number, month: number, day: number, minutes: number): Date {
-  const guess = Date.UTC(year, month - 1, day, Math.floor(minutes / 60), minutes % 60);
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(new Date(guess));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
-  const asLondon = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
-  return new Date(guess - (asLondon - guess));
 }
 
 function occurredAt(d: ConcernDraft, now: Date, errors: StepError[]): Date | null {

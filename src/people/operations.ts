@@ -13,7 +13,7 @@ import {
   siblingLinkExists, updateChildFields, type ChildField, type ChildRecord, type HouseholdPerson, type Professional,
 } from './store.ts';
 import {
-  todayInLondon, type ChildChanges, type HouseholdAdultInput, type NewChildInput, type OtherNameInput,
+  DATE_NEEDED, todayInLondon, type ChildChanges, type HouseholdAdultInput, type NewChildInput, type OtherNameInput,
   type ProfessionalInput, type SiblingLinkInput,
 } from './validation.ts';
 
@@ -112,7 +112,9 @@ async function recordChange(tx: Tx, actor: Actor, childId: string, fields: strin
  * name keeps the old one as a previous name; a new address ends the current one and keeps it in the history.
  * Returns null when the child is not visible to the actor.
  */
-export async function updateChild(db: Db, actor: Actor, childId: string, changes: ChildChanges): Promise<{ changed: string[] } | null> {
+export async function updateChild(
+  db: Db, actor: Actor, childId: string, changes: ChildChanges,
+): Promise<{ changed: string[] } | { field: 'dateOfBirth'; message: string } | null> {
   return withTransaction(db, async (tx) => {
     const before = await visibleForUpdate(tx, actor.principal, childId);
     if (!before) return null;
@@ -120,6 +122,9 @@ export async function updateChild(db: Db, actor: Actor, childId: string, changes
     // Born: a date of birth replaces the expected due date (and the other way round).
     if (fields.dateOfBirth) fields.expectedDueDate ??= null;
     if (fields.expectedDueDate) fields.dateOfBirth ??= null;
+    // A record keeps a date of birth or a due date: the age the threshold assessment needs comes from it.
+    const kept = (k: 'dateOfBirth' | 'expectedDueDate') => (fields[k] !== undefined ? fields[k] : before[k]);
+    if (!kept('dateOfBirth') && !kept('expectedDueDate')) return { field: 'dateOfBirth' as const, message: DATE_NEEDED };
     const changed: string[] = await updateChildFields(tx, childId, fields);
     if (changed.includes('firstName') || changed.includes('lastName')) {
       await insertName(tx, childId, 'previous', before.firstName, before.lastName);

@@ -15,7 +15,7 @@ import {
 } from './operations.ts';
 import { isUuid, type ChildSearchResult } from './search.ts';
 import {
-  blanksOneDate, childChangesSchema, FLAG_LABELS, householdAdultSchema, newChildSchema, otherNameSchema, professionalSchema,
+  childChangesSchema, FLAG_LABELS, householdAdultSchema, newChildSchema, otherNameSchema, professionalSchema,
   searchQuerySchema, SEN_LABELS, SEX_LABELS, siblingLinkSchema, STATUS_FLAGS,
 } from './validation.ts';
 
@@ -127,13 +127,15 @@ export function peopleRoutes(app: FastifyInstance, db: Db) {
     const { input, errors } = readChildForm(values, false);
     const parsed = childChangesSchema().safeParse(input);
     if (!parsed.success) addZodErrors(errors, parsed.error);
-    if (!parsed.success || errors.summary.length) {
+    // updateChild also refuses a change that would leave the child with neither date (it knows the record).
+    const result = parsed.success && !errors.summary.length ? await updateChild(db, actorOf(req), req.params.id, parsed.data) : undefined;
+    if (result === null) return notFound(reply);
+    if (result && 'field' in result) addError(errors, `${result.field}-day`, result.message);
+    if (!result || 'field' in result) {
       const page = await viewChild(db, actorOf(req), req.params.id, 'child.view-for-edit');
       if (!page) return notFound(reply);
       return reply.code(400).view(`${VIEWS}/edit.njk`, { title: `Change ${page.child.firstName} ${page.child.lastName}’s details`, child: page.child, values, errors, ...FORM_OPTIONS });
     }
-    const result = await updateChild(db, actorOf(req), req.params.id, parsed.data);
-    if (!result) return notFound(reply);
     return reply.redirect(`/children/${req.params.id}?updated=${result.changed.length}`, 303);
   });
 
@@ -264,17 +266,11 @@ export function peopleRoutes(app: FastifyInstance, db: Db) {
 
   app.patch<IdParams>('/api/v1/children/:id', { config: { access: 'children:edit' } }, async (req, reply) => {
     if (!isUuid(req.params.id)) return notFoundJson(reply);
-    let parsed = childChangesSchema().safeParse(req.body ?? {});
+    const parsed = childChangesSchema().safeParse(req.body ?? {});
     if (!parsed.success) return reply.code(400).send(zodApiError(parsed.error));
-    if (blanksOneDate(parsed.data)) {
-      // Blanking one date without sending the other: the record's other date decides whether one is left.
-      const current = await viewChild(db, actorOf(req), req.params.id, 'child.view-for-edit');
-      if (!current) return notFoundJson(reply);
-      parsed = childChangesSchema(undefined, current.child).safeParse(req.body ?? {});
-      if (!parsed.success) return reply.code(400).send(zodApiError(parsed.error));
-    }
     const result = await updateChild(db, actorOf(req), req.params.id, parsed.data);
     if (!result) return notFoundJson(reply);
+    if ('field' in result) return reply.code(400).send({ error: 'Bad Request', field: result.field, message: `${result.field}: ${result.message}` });
     const page = await viewChild(db, actorOf(req), req.params.id);
     return { changed: result.changed, ...(page && apiChildPage(page)) };
   });

@@ -104,10 +104,7 @@ const fields = {
 
 type ChildDates = { dateOfBirth?: string | null; expectedDueDate?: string | null };
 
-/** Whether checking these changes needs the record's current dates: they blank one date and do not send the other. */
-export function blanksOneDate(c: ChildDates): boolean {
-  return (c.dateOfBirth === null && c.expectedDueDate === undefined) || (c.expectedDueDate === null && c.dateOfBirth === undefined);
-}
+export const DATE_NEEDED = 'Enter the child’s date of birth, or an expected due date if the child is not born yet';
 
 /** The same calendar date `years` earlier (29 February becomes 28 February), so "within the last 25 years" means what it says. */
 export function yearsBefore(today: string, years: number): string {
@@ -129,7 +126,7 @@ function checkDates(v: ChildDates, ctx: z.RefinementCtx, today: string, current:
   // One is required of what the record will hold: a date not sent keeps its current value (undefined: not known).
   const left = (k: keyof ChildDates) => (v[k] !== undefined ? v[k] : current[k]);
   if (!dob && !edd && left('dateOfBirth') === null && left('expectedDueDate') === null) {
-    ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Enter the child’s date of birth, or an expected due date if the child is not born yet' });
+    ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: DATE_NEEDED });
     return;
   }
   const day = toEpochDay(today);
@@ -154,8 +151,11 @@ export function newChildSchema(today = todayInLondon()) {
 }
 export type NewChildInput = z.output<ReturnType<typeof newChildSchema>>;
 
-/** Changes to a record; without `current`, a date not sent is not known, so only blanking both is refused. */
-export function childChangesSchema(today = todayInLondon(), current: ChildDates = {}) {
+/**
+ * Changes to a record. A date not sent keeps the record's value, which only updateChild knows, so here only
+ * blanking both at once is refused; updateChild refuses a change that would leave neither.
+ */
+export function childChangesSchema(today = todayInLondon()) {
   const partial = Object.fromEntries(Object.entries(fields).map(([k, s]) => [k, s.optional()])) as {
     [K in keyof typeof fields]: z.ZodOptional<(typeof fields)[K]>;
   };
@@ -172,7 +172,7 @@ export function childChangesSchema(today = todayInLondon(), current: ChildDates 
     privatelyFostered: z.boolean().optional(),
     /** a new current address; the one before it is kept in the history, ended the day before this one began (or today) */
     address: addressSchema.nullable().optional(),
-  }).strict().superRefine((v, ctx) => checkDates(v, ctx, today, current));
+  }).strict().superRefine((v, ctx) => checkDates(v, ctx, today, {}));
 }
 export type ChildChanges = z.output<ReturnType<typeof childChangesSchema>>;
 

@@ -161,13 +161,19 @@ for (const javaScript of [true, false]) {
   });
 }
 
-test('with JavaScript on, what is typed is saved before the page is sent', async () => {
+/** A practitioner, with JavaScript on, past the child question of a new concern; with its draft's id. */
+async function startWithJavaScript() {
   const s = await setting();
   const { context, page } = await h.newPage({ javaScript: true });
   await signInInBrowser(page, s.practitioner);
   await page.goto('/concerns/new?childId=' + s.child.id);
   await cont(page);
   const draftId = /\/concerns\/new\/([a-z0-9]+)\//.exec(page.url())![1];
+  return { s, context, page, draftId };
+}
+
+test('with JavaScript on, what is typed is saved before the page is sent', async () => {
+  const { s, context, page, draftId } = await startWithJavaScript();
   await page.fill('#whatHappened', 'Typed but never submitted');
   const saved = page.evaluate(() => new Promise<void>((resolve) => {
     document.querySelector('form[data-autosave-key]')!.addEventListener('continuum:autosaved', () => resolve(), { once: true });
@@ -180,12 +186,7 @@ test('with JavaScript on, what is typed is saved before the page is sent', async
 });
 
 test('with JavaScript on, a page left open in one tab does not erase answers saved since from another', async () => {
-  const s = await setting();
-  const { context, page } = await h.newPage({ javaScript: true });
-  await signInInBrowser(page, s.practitioner);
-  await page.goto('/concerns/new?childId=' + s.child.id);
-  await cont(page);
-  const draftId = /\/concerns\/new\/([a-z0-9]+)\//.exec(page.url())![1];
+  const { s, context, page, draftId } = await startWithJavaScript();
   // Another tab saves later steps after this page was loaded.
   await h.t.db.query(`UPDATE drafts SET data = data || '{"location": "Classroom 4", "present": "Me and the TA"}' WHERE user_id = $1 AND form_key = $2`,
     [s.practitioner.id, `concern:${draftId}`]);

@@ -29,6 +29,16 @@ async function signedIn(user: TestUser) {
   return c;
 }
 
+/** A concern about a child of six, a Medway level 2 indicator to assess it with, and its DSL signed in. */
+async function concernToAssess() {
+  const s = await school();
+  const child = await createChild(t.db, { organisationId: s.organisationId, dateOfBirth: '2019-05-01' });
+  const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+  const fw = await t.db.query<{ content: { indicators: { id: string; level: string }[] } }>("SELECT content FROM framework_versions WHERE framework_id = 'medway'");
+  const l2 = fw.rows[0]!.content.indicators.find((i) => i.level === 'level-2')!;
+  return { s, child, concern, l2, c: await signedIn(s.dsl) };
+}
+
 describe('triage queue', () => {
   test('lists new and in-triage concerns of the organisation: immediate danger first, then oldest first, with time waited', async () => {
     const s = await school();
@@ -303,12 +313,7 @@ describe('level-of-need assessment', () => {
   });
 
   test('choosing another level without a reason is refused and keeps every answer; with a reason it is stored', async () => {
-    const s = await school();
-    const child = await createChild(t.db, { organisationId: s.organisationId, dateOfBirth: '2019-05-01' });
-    const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
-    const fw = await t.db.query<{ content: { indicators: { id: string; level: string }[] } }>("SELECT content FROM framework_versions WHERE framework_id = 'medway'");
-    const l2 = fw.rows[0]!.content.indicators.find((i) => i.level === 'level-2')!;
-    const c = await signedIn(s.dsl);
+    const { s, concern, l2, c } = await concernToAssess();
     const refused = await c.post(`/triage/${concern.id}/assess`, { indicators: l2.id, immediateDanger: 'no', agree: 'no', chosenLevel: 'level-3', overrideReason: '   ' });
     assert.equal(refused.statusCode, 400);
     assert.match(refused.body, /govuk-error-summary/);
@@ -356,12 +361,7 @@ describe('level-of-need assessment', () => {
   });
 
   test('once the concern is decided, no more assessments: the pages say so and the API answers 409', async () => {
-    const s = await school();
-    const child = await createChild(t.db, { organisationId: s.organisationId, dateOfBirth: '2019-05-01' });
-    const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
-    const fw = await t.db.query<{ content: { indicators: { id: string; level: string }[] } }>("SELECT content FROM framework_versions WHERE framework_id = 'medway'");
-    const l2 = fw.rows[0]!.content.indicators.find((i) => i.level === 'level-2')!;
-    const c = await signedIn(s.dsl);
+    const { s, concern, l2, c } = await concernToAssess();
     const first = await c.json('POST', `/api/v1/concerns/${concern.id}/assessments`, { indicators: [l2.id], immediateDanger: false, chosenLevel: 'level-2' });
     assert.equal(first.statusCode, 201);
     const decided = await c.json('POST', `/api/v1/concerns/${concern.id}/decisions`, { outcome: 'early_help', rationale: 'Family want support.' });

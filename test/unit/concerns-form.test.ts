@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  amendmentSchema, concernInputSchema, draftToInput, formatReference, londonToInstant, nextStep, parseTime, pickStepFields,
+  amendmentSchema, concernInputSchema, draftToInput, formatReference, nextStep, parseTime, pickStepFields,
   previousStep, resumeStep, stepsFor, validateStep, type ConcernDraft,
 } from '../../src/concerns/form.ts';
+import { londonToInstant } from '../../src/platform/calendar/london-time.ts';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
 const CHILD = '6f1c2f5e-8d7a-4c7e-9a52-2b3c4d5e6f70';

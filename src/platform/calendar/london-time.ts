@@ -3,3 +3,14 @@
 export const londonDateTime = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hourCycle: 'h12',
 });
+
+/** A wall-clock time in London as an instant, whatever the server's time zone or the season. */
+export function londonToInstant(year: number, month: number, day: number, minutes: number): Date {
+  const guess = Date.UTC(year, month - 1, day, Math.floor(minutes / 60), minutes % 60);
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(guess));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const asLondon = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+  return new Date(guess - (asLondon - guess));
+}
