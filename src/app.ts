@@ -49,6 +49,7 @@ const NAVIGATION: { href: string; text: string; permission: Permission | 'public
   { href: '/concerns', text: 'Concerns', permission: 'concerns:raise' },
   { href: '/triage', text: 'Triage', permission: 'concerns:triage' },
   { href: '/tasks', text: 'Tasks', permission: 'children:view' },
+  { href: '/allegations', text: 'Allegations (LADO)', permission: 'allegations:view' },
   { href: '/clocks', text: 'Clocks', permission: 'clocks:view' },
   { href: '/notifications', text: 'Notifications', permission: 'notifications:own' },
   { href: '/thresholds', text: 'Thresholds of need', permission: 'public' },
@@ -142,7 +143,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   frameworkAdminRoutes(app, db, frameworks);
   thresholdRoutes(app, frameworks);
   peopleRoutes(app, db);
-  triageRoutes(app, db, frameworks, { patterns: config.patterns });
+  triageRoutes(app, db, frameworks, { patterns: config.patterns, publicUrl: config.publicUrl });
   clockRoutes(app, db);
   sharingRoutes(app, db);
   referralRoutes(app, db);

@@ -108,7 +108,7 @@ const assessmentBody = z.object({
   overrideReason: z.string().max(10000).optional(),
 }, 'must be a JSON object').strict();
 
-export function triageRoutes(app: FastifyInstance, db: Db, frameworks: FrameworkRegistry, settings: { patterns: PatternSettings }) {
+export function triageRoutes(app: FastifyInstance, db: Db, frameworks: FrameworkRegistry, settings: { patterns: PatternSettings; publicUrl: string }) {
   const principalOf = (req: FastifyRequest): Principal => req.principal!;
   // Once decided, a concern takes no more assessments: the decision was made on the one before.
   const decidedPage = (reply: FastifyReply, concern: Parameters<typeof concernView>[0]) =>
@@ -268,7 +268,7 @@ export function triageRoutes(app: FastifyInstance, db: Db, frameworks: Framework
     });
   });
 
-  decisionRoutes(app, db);
+  decisionRoutes(app, db, { publicUrl: settings.publicUrl });
   chronologyRoutes(app, db);
 }
 

@@ -10,10 +10,11 @@ import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { isValidIsoDate } from '../platform/calendar/iso-date.ts';
 import { londonDateOf } from '../platform/calendar/working-days.ts';
 import { withTransaction, type Db, type Queryable } from '../platform/db/pool.ts';
+import { notify, type Notice } from '../platform/notify/notify.ts';
 import { OUTCOME_INFO, OUTCOMES, type Outcome } from './outcomes.ts';
 import {
-  assessmentIdsOf, closeConcern, getDecision, getTask, insertDecision, insertTask, markTaskDone, openTasksOf, organisationUsers, tasksOfDecision,
-  type DecisionRow, type OrgUser, type TaskRow,
+  assessmentIdsOf, closeConcern, getDecision, getTask, insertDecision, insertTask, listAllegations, markTaskDone, openTasksOf, organisationUsers,
+  tasksOfDecision, type DecisionRow, type OrgUser, type TaskRow,
 } from './store.ts';
 
 /** Who may own the follow-up of a restricted (LADO) decision: only those who may see it. */
@@ -65,7 +66,7 @@ export async function decisionContext(db: Db, principal: Principal, ctx: AuditCo
  * tasks and closes the concern. LADO routes everything about the concern to a restricted record.
  */
 export async function decide(
-  db: Db, principal: Principal, ctx: AuditContext, concernId: string, input: DecisionInput,
+  db: Db, principal: Principal, ctx: AuditContext, concernId: string, input: DecisionInput, publicUrl: string,
 ): Promise<{ ok: true; decisionId: string; taskIds: string[]; concern: ConcernRow } | Refusal | DecideProblem | { ok: false; reason: 'already-decided' }> {
   return withTransaction(db, async (tx) => {
     const found = await concernForTriage(tx, principal, concernId);
@@ -115,7 +116,41 @@ export async function decide(
       action: 'decision.create', recordType: 'concern', recordId: concern.id,
       details: { decisionId: decision.id, outcome: input.outcome, tasks: taskIds.length, restricted },
     });
+    if (info.restricted) {
+      // The others who may see the record learn of it now, not when a task happens to reach them.
+      const others = [...owners].filter((id) => id !== principal.userId);
+      await notify(tx, others, allegationNotice(concernReference(concern.reference), decision.id, publicUrl));
+    }
     return { ok: true as const, decisionId: decision.id, taskIds, concern };
+  });
+}
+
+function allegationNotice(ref: string, decisionId: string, publicUrl: string): Notice {
+  const link = `/decisions/${decisionId}`;
+  return {
+    kind: 'allegation.new',
+    text: `Concern ${ref} was routed to the LADO: an allegation against someone who works with children. Only you and the designated safeguarding lead can see it.`,
+    link,
+    email: {
+      subject: `Allegation routed to the LADO: concern ${ref}`,
+      body: [
+        `Concern ${ref} was routed to the local authority designated officer (LADO): an allegation against someone who works with children.`,
+        'It is a restricted record. Sign in to Continuum to read it:',
+        `${publicUrl.replace(/\/+$/, '')}${link}`,
+        '',
+        'This email contains no details of the allegation. Do not reply to it.',
+      ].join('\n'),
+    },
+  };
+}
+
+/** The organisation's allegations (LADO decisions), for the DSL and the workforce admin only. */
+export async function allegations(db: Db, principal: Principal, ctx: AuditContext, limit = 200) {
+  return withTransaction(db, async (tx) => {
+    if (!canSeeRestricted(principal, principal.organisationId)) return { ok: false as const, reason: 'forbidden' as const };
+    const rows = await listAllegations(tx, principal.organisationId, limit);
+    await recordAudit(tx, ctx, { action: 'allegations.list', details: { shown: rows.length } });
+    return { ok: true as const, allegations: rows, limit };
   });
 }
 

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { concernView, refuseJson, refusePage, UUID } from './http.ts';
-import { childName } from '../concerns/triage.ts';
+import { childName, concernReference } from '../concerns/triage.ts';
 import type { Principal } from '../platform/access/policy.ts';
 import { isValidIsoDate } from '../platform/calendar/iso-date.ts';
 import { londonDateOf } from '../platform/calendar/working-days.ts';
@@ -11,7 +11,7 @@ import type { Db } from '../platform/db/pool.ts';
 import { auditContext } from '../platform/http/context.ts';
 import { addError, noErrors, zodApiError, type FormErrors } from '../platform/http/forms.ts';
 import {
-  completeTask, completeTaskSchema, decide, decisionContext, decisionInputSchema, myTasks, taskForCompletion, viewDecision,
+  allegations, completeTask, completeTaskSchema, decide, decisionContext, decisionInputSchema, myTasks, taskForCompletion, viewDecision,
   type DecisionInput,
 } from './decide.ts';
 import { dateFromParts, dueTag, isOutcome, OUTCOME_INFO, OUTCOMES, suggestedTasks, type Outcome } from './outcomes.ts';
@@ -58,7 +58,7 @@ function checkStepOne(v: DecisionValues): FormErrors {
 
 const outcomeItems = (v: DecisionValues) => OUTCOMES.map((o) => ({ value: o, text: OUTCOME_INFO[o].label, hint: { text: OUTCOME_INFO[o].hint }, checked: v.outcome === o }));
 
-export function decisionRoutes(app: FastifyInstance, db: Db) {
+export function decisionRoutes(app: FastifyInstance, db: Db, settings: { publicUrl: string }) {
   const principalOf = (req: FastifyRequest): Principal => req.principal!;
 
   async function stepOne(req: FastifyRequest<ConcernParams>, reply: FastifyReply, values: DecisionValues, errors: FormErrors) {
@@ -135,7 +135,7 @@ export function decisionRoutes(app: FastifyInstance, db: Db) {
       for (const issue of parsed.error.issues) addError(errors, String(issue.path[0] ?? 'outcome'), issue.message);
       return stepOne(req, reply, values, errors);
     }
-    const r = await decide(db, principalOf(req), auditContext(req), req.params.concernId, parsed.data);
+    const r = await decide(db, principalOf(req), auditContext(req), req.params.concernId, parsed.data, settings.publicUrl);
     if (!r.ok) {
       if (r.reason === 'invalid') {
         const m = /^tasks\.(\d+)\.ownerId$/.exec(r.field);
@@ -182,6 +182,27 @@ export function decisionRoutes(app: FastifyInstance, db: Db) {
     });
   });
 
+  app.get('/allegations', { config: { access: 'allegations:view' } }, async (req, reply) => {
+    const r = await allegations(db, principalOf(req), auditContext(req));
+    if (!r.ok) return refusePage(reply, r);
+    return reply.view(`${VIEWS}/allegations.njk`, {
+      title: 'Allegations (LADO)', limit: r.limit,
+      allegations: r.allegations.map((a) => ({ ...a, reference: concernReference(a.concern_reference) })),
+    });
+  });
+
+  app.get('/api/v1/allegations', { config: { access: 'allegations:view' } }, async (req, reply) => {
+    const r = await allegations(db, principalOf(req), auditContext(req));
+    if (!r.ok) return refuseJson(reply, r);
+    return {
+      allegations: r.allegations.map((a) => ({
+        decisionId: a.decision_id, decidedAt: a.decided_at, decidedBy: a.decided_by_name,
+        concern: { id: a.concern_id, reference: concernReference(a.concern_reference) }, child: { id: a.child_id, name: a.child_name },
+        openTasks: a.open_tasks, nextDue: a.next_due,
+      })),
+    };
+  });
+
   async function completePage(req: FastifyRequest<IdParams>, reply: FastifyReply, outcome: string, errors: FormErrors) {
     if (!UUID.test(req.params.id)) return refusePage(reply, { ok: false, reason: 'not-found' });
     const r = await taskForCompletion(db, principalOf(req), auditContext(req), req.params.id);
@@ -213,7 +234,7 @@ export function decisionRoutes(app: FastifyInstance, db: Db) {
     if (!UUID.test(req.params.id)) return refuseJson(reply, { ok: false, reason: 'not-found' });
     const parsed = decisionApiBody.safeParse(req.body);
     if (!parsed.success) return reply.code(400).send(zodApiError(parsed.error));
-    const r = await decide(db, principalOf(req), auditContext(req), req.params.id, parsed.data);
+    const r = await decide(db, principalOf(req), auditContext(req), req.params.id, parsed.data, settings.publicUrl);
     if (!r.ok) {
       if (r.reason === 'invalid') return reply.code(400).send({ error: 'Bad Request', field: r.field, message: `${r.field}: ${r.message}` });
       if (r.reason === 'already-decided') return reply.code(409).send({ error: 'Conflict', message: 'A decision has already been recorded for this concern' });
@@ -283,6 +304,25 @@ export const decisionsOpenApiPaths: Record<string, Record<string, unknown>> = {
       responses: {
         201: { description: 'The decision and its task ids' }, 400: err('Bad input, naming the field'), 401: err('Not signed in'),
         403: err('May see the concern but not decide on it'), 404: err('No such concern in your organisation'), 409: err('Already decided'),
+      },
+    },
+  },
+  '/api/v1/allegations': {
+    get: {
+      summary: "Your organisation's allegations against people who work with children (decisions routed to the LADO), newest first; for the DSL and the workforce administrator",
+      responses: {
+        200: { description: 'Allegations with their concern, child and open follow-up', ...json({
+          type: 'object', required: ['allegations'], properties: { allegations: { type: 'array', items: {
+            type: 'object', required: ['decisionId', 'decidedAt', 'decidedBy', 'concern', 'child', 'openTasks', 'nextDue'],
+            properties: {
+              decisionId: { type: 'string', format: 'uuid' }, decidedAt: { type: 'string', format: 'date-time' }, decidedBy: { type: 'string' },
+              concern: { type: 'object', properties: { id: { type: 'string', format: 'uuid' }, reference: { type: 'string' } } },
+              child: { type: 'object', properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' } } },
+              openTasks: { type: 'integer' }, nextDue: { type: ['string', 'null'], format: 'date' },
+            },
+          } } },
+        }) },
+        401: err('Not signed in'), 403: err('Only the DSL and the workforce administrator see allegations'),
       },
     },
   },

@@ -161,3 +161,29 @@ export async function getDecision(db: Queryable, decisionId: string): Promise<De
   );
   return rows[0] ?? null;
 }
+
+export interface AllegationRow {
+  decision_id: string;
+  decided_at: Date;
+  decided_by_name: string;
+  concern_id: string;
+  concern_reference: number;
+  child_id: string;
+  child_name: string;
+  open_tasks: number;
+  next_due: string | null;
+}
+
+/** The organisation's decisions routed to the LADO, newest first, with how much follow-up is still open. */
+export async function listAllegations(db: Queryable, organisationId: string, limit: number): Promise<AllegationRow[]> {
+  const { rows } = await db.query<AllegationRow>(
+    `SELECT d.id AS decision_id, d.decided_at, u.name AS decided_by_name, c.id AS concern_id, c.reference AS concern_reference,
+            d.child_id, trim(ch.first_name || ' ' || ch.last_name) AS child_name, t.open_tasks, t.next_due
+       FROM decisions d JOIN concerns c ON c.id = d.concern_id JOIN children ch ON ch.id = d.child_id JOIN users u ON u.id = d.decided_by
+       CROSS JOIN LATERAL (SELECT count(*)::int AS open_tasks, min(due_date)::text AS next_due FROM tasks WHERE decision_id = d.id AND status = 'open') t
+      WHERE d.organisation_id = $1 AND d.outcome = 'lado'
+      ORDER BY d.decided_at DESC, d.id LIMIT $2`,
+    [organisationId, limit],
+  );
+  return rows.map((r) => ({ ...r, concern_reference: Number(r.concern_reference) }));
+}

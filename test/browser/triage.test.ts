@@ -94,5 +94,36 @@ for (const javaScript of [true, false]) {
       assert.match(await page.textContent('main') ?? '', /Task completed/);
       await context.close();
     });
+
+    test('the DSL routes a concern to the LADO; the workforce admin is told and finds it under Allegations', async () => {
+      const { organisationId } = await createOrganisation(h.t.db);
+      const dsl = await createUser(h.t.db, 'dsl', { organisationId, enrolTotp: true });
+      const workforce = await createUser(h.t.db, 'workforce_admin', { organisationId, enrolTotp: true });
+      const practitioner = await createUser(h.t.db, 'practitioner', { organisationId });
+      const child = await createChild(h.t.db, { organisationId, firstName: 'Ruby', lastName: javaScript ? 'Moss' : 'Nash' });
+      const concern = await createConcern(h.t.db, { childId: child.id, organisationId, raisedBy: practitioner.id });
+      const dslPage = await h.newPage({ javaScript });
+      await signInInBrowser(dslPage.page, dsl);
+      await dslPage.page.goto(`/triage/${concern.id}/decide`);
+      await dslPage.page.getByLabel('LADO: allegation against someone who works with children').check();
+      await dslPage.page.fill('#rationale', 'The child says a teaching assistant hurt her.');
+      await clickAndWait(dslPage.page, 'button:has-text("Continue")');
+      await dslPage.page.selectOption('#task-1-owner', workforce.id);
+      await clickAndWait(dslPage.page, 'button:has-text("Record the decision")');
+      assert.match(await dslPage.page.textContent('.govuk-panel') ?? '', /Decision recorded/);
+      await dslPage.context.close();
+
+      const { context, page } = await h.newPage({ javaScript });
+      await signInInBrowser(page, workforce);
+      await page.goto('/notifications');
+      await clickAndWait(page, 'a:has-text("routed to the LADO")');
+      assert.match(await page.textContent('main') ?? '', /The child says a teaching assistant hurt her/);
+      await clickAndWait(page, 'nav a:has-text("Allegations (LADO)")');
+      const main = await page.textContent('main') ?? '';
+      assert.match(main, new RegExp(`Ruby ${javaScript ? 'Moss' : 'Nash'}`));
+      assert.match(main, /2 open tasks, next due/, 'both suggested tasks');
+      await expectAccessible(page, 'allegations');
+      await context.close();
+    });
   });
 }

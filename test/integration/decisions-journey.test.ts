@@ -235,6 +235,65 @@ describe('decisions', () => {
     assert.equal((await outsider.json('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'x' })).statusCode, 404);
     assert.equal((await deputy.json('POST', `/api/v1/tasks/${taskId}/complete`, { outcome: 'x' })).statusCode, 404);
   });
+
+  test('a LADO decision tells the workforce admin (in the app and by an email that names no one) and is listed under Allegations for them and the DSL only', async () => {
+    const s = await school();
+    const secondDsl = await createUser(t.db, 'dsl', { organisationId: s.organisationId, enrolTotp: true });
+    const c = await signedIn(s.dsl);
+    const decided = await c.json('POST', `/api/v1/concerns/${s.concern.id}/decisions`, {
+      outcome: 'lado', rationale: 'Allegation about a member of staff.',
+      tasks: [{ title: 'Refer to the LADO', ownerId: s.dsl.id, dueDate: addWorkingDays(londonDateOf(new Date()), 1) }],
+    });
+    assert.equal(decided.statusCode, 201, decided.body);
+    const decisionId = decided.json().id;
+
+    const told = await t.db.query(`SELECT user_id, text, link FROM notifications WHERE kind = 'allegation.new' AND link = $1 ORDER BY user_id`, [`/decisions/${decisionId}`]);
+    assert.deepEqual(told.rows.map((r) => r.user_id).sort(), [s.workforce.id, secondDsl.id].sort(), 'the workforce admin and the other DSL; not the decider, deputy or practitioner');
+    assert.match(told.rows[0].text, /routed to the LADO/);
+    const emails = await t.db.query('SELECT to_address, subject, body FROM email_outbox WHERE to_address = $1', [s.workforce.email]);
+    assert.equal(emails.rowCount, 1);
+    assert.match(emails.rows[0].body, new RegExp(`/decisions/${decisionId}`));
+    assert.doesNotMatch(`${emails.rows[0].subject}\n${emails.rows[0].body}`, /Holly|Irwin|member of staff/);
+
+    const wf = await signedIn(s.workforce);
+    assert.match((await wf.get('/notifications')).body, /routed to the LADO/);
+    const page = await wf.get('/allegations');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, new RegExp(`href="/decisions/${decisionId}"`));
+    assert.match(page.body, /Holly Irwin/);
+    assert.match(page.body, /1 open task, next due/);
+    assert.match(page.body, /href="\/allegations"/, 'in the navigation');
+    const api = await wf.json('GET', '/api/v1/allegations');
+    assert.equal(api.statusCode, 200);
+    assert.equal(api.json().allegations.length, 1);
+    assert.equal(api.json().allegations[0].child.id, s.child.id);
+    assert.equal(api.json().allegations[0].openTasks, 1);
+    const audited = await t.db.query(`SELECT details FROM audit_log WHERE action = 'allegations.list' AND user_id = $1 ORDER BY seq`, [s.workforce.id]);
+    assert.equal(audited.rowCount, 2);
+    assert.equal(audited.rows[0].details.shown, 1);
+    assert.equal((await c.get('/allegations')).statusCode, 200);
+
+    // Nobody else sees the list, and another organisation's DSL sees only their own (none).
+    for (const user of [s.deputy, s.practitioner]) {
+      const other = await signedIn(user);
+      assert.equal((await other.get('/allegations')).statusCode, 403, user.role);
+      assert.equal((await other.json('GET', '/api/v1/allegations')).statusCode, 403, user.role);
+      assert.doesNotMatch((await other.get('/')).body, /href="\/allegations"/, user.role);
+    }
+    const outsider = await signedIn(await createUser(t.db, 'dsl', { organisationId: (await createOrganisation(t.db)).organisationId, enrolTotp: true }));
+    assert.deepEqual((await outsider.json('GET', '/api/v1/allegations')).json().allegations, []);
+    assert.match((await outsider.get('/allegations')).body, /has not routed any allegations/);
+    assert.equal((await new Client(t.app).json('GET', '/api/v1/allegations')).statusCode, 401);
+  });
+
+  test('other decisions tell no one beyond the usual', async () => {
+    const s = await school();
+    const c = await signedIn(s.dsl);
+    const decided = await c.json('POST', `/api/v1/concerns/${s.concern.id}/decisions`, { outcome: 'early_help', rationale: 'Level 2 needs.' });
+    assert.equal(decided.statusCode, 201, decided.body);
+    const told = await t.db.query(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'allegation.new' AND link = $1`, [`/decisions/${decided.json().id}`]);
+    assert.equal(told.rows[0].n, 0);
+  });
 });
 
 function prefix(name: string, parts: { day: string; month: string; year: string }) {

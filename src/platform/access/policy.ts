@@ -29,6 +29,8 @@ export const PERMISSIONS = [
   'referrals:make',
   /** the front door's inbox: acknowledge, decide on and give feedback on referrals sent to it */
   'referrals:receive',
+  /** the organisation's allegations against people who work with children (LADO decisions, restricted records) */
+  'allegations:view',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -68,6 +70,9 @@ for (const role of ['dsl', 'deputy_dsl', 'front_door_worker', 'front_door_manage
 // second contact about a child is attached to the child's record rather than creating a duplicate one.
 for (const role of ['dsl', 'deputy_dsl'] as const) GRANTS[role].push('referrals:make');
 for (const role of ['front_door_worker', 'front_door_manager'] as const) GRANTS[role].push('referrals:receive', 'children:view');
+
+// Allegations (LADO): the DSL who routes them and the workforce admin who handles the HR side; nobody else.
+for (const role of ['dsl', 'workforce_admin'] as const) GRANTS[role].push('allegations:view');
 
 export interface Principal {
   userId: string;
