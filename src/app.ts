@@ -48,7 +48,7 @@ const NAVIGATION: { href: string; text: string; permission: Permission | 'public
   { href: '/children', text: 'Children', permission: 'children:view' },
   { href: '/concerns', text: 'Concerns', permission: 'concerns:raise' },
   { href: '/triage', text: 'Triage', permission: 'concerns:triage' },
-  { href: '/tasks', text: 'Tasks', permission: 'children:view' },
+  { href: '/tasks', text: 'Tasks', permission: 'tasks:own' },
   { href: '/allegations', text: 'Allegations (LADO)', permission: 'allegations:view' },
   { href: '/clocks', text: 'Clocks', permission: 'clocks:view' },
   { href: '/notifications', text: 'Notifications', permission: 'notifications:own' },

@@ -20,8 +20,8 @@ import {
 /** Who may own the follow-up of a restricted (LADO) decision: only those who may see it. */
 export const RESTRICTED_OWNER_ROLES = ['dsl', 'workforce_admin'];
 
-/** Who may own any other task: those who can reach /tasks, which needs 'children:view' (not auditors or system admins). */
-export const TASK_OWNER_ROLES: string[] = ROLES.filter((r) => permissionsOf(r).includes('children:view'));
+/** Who may own any other task: those who can reach /tasks ('tasks:own': not the front door, auditors or system admins). */
+export const TASK_OWNER_ROLES: string[] = ROLES.filter((r) => permissionsOf(r).includes('tasks:own'));
 
 export function ownersFor(db: Queryable, organisationId: string, restricted: boolean): Promise<OrgUser[]> {
   return organisationUsers(db, organisationId, restricted ? RESTRICTED_OWNER_ROLES : TASK_OWNER_ROLES);

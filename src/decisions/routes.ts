@@ -174,7 +174,7 @@ export function decisionRoutes(app: FastifyInstance, db: Db, settings: { publicU
 
   const taskView = (t: TaskRow, today: string) => ({ ...t, tag: dueTag(t.due_date, today, t.status) });
 
-  app.get('/tasks', { config: { access: 'children:view' } }, async (req, reply) => {
+  app.get('/tasks', { config: { access: 'tasks:own' } }, async (req, reply) => {
     const r = await myTasks(db, principalOf(req), auditContext(req));
     return reply.view(`${VIEWS}/tasks.njk`, {
       title: 'Your tasks', tasks: r.tasks.map((t) => taskView(t, r.today)),
@@ -212,9 +212,9 @@ export function decisionRoutes(app: FastifyInstance, db: Db, settings: { publicU
     });
   }
 
-  app.get<IdParams>('/tasks/:id/complete', { config: { access: 'children:view' } }, async (req, reply) => completePage(req, reply, '', noErrors()));
+  app.get<IdParams>('/tasks/:id/complete', { config: { access: 'tasks:own' } }, async (req, reply) => completePage(req, reply, '', noErrors()));
 
-  app.post<IdParams>('/tasks/:id/complete', { config: { access: 'children:view' } }, async (req, reply) => {
+  app.post<IdParams>('/tasks/:id/complete', { config: { access: 'tasks:own' } }, async (req, reply) => {
     if (!UUID.test(req.params.id)) return refusePage(reply, { ok: false, reason: 'not-found' });
     const outcome = one((req.body as Record<string, unknown> | undefined)?.outcome).slice(0, 5000);
     const parsed = completeTaskSchema.safeParse({ outcome });
@@ -243,7 +243,7 @@ export function decisionRoutes(app: FastifyInstance, db: Db, settings: { publicU
     return reply.code(201).send({ id: r.decisionId, outcome: parsed.data.outcome, restricted: OUTCOME_INFO[parsed.data.outcome].restricted || r.concern.restricted, tasks: r.taskIds });
   });
 
-  app.get('/api/v1/tasks', { config: { access: 'children:view' } }, async (req) => {
+  app.get('/api/v1/tasks', { config: { access: 'tasks:own' } }, async (req) => {
     const r = await myTasks(db, principalOf(req), auditContext(req));
     return {
       tasks: r.tasks.map((t) => ({
@@ -253,7 +253,7 @@ export function decisionRoutes(app: FastifyInstance, db: Db, settings: { publicU
     };
   });
 
-  app.post<IdParams>('/api/v1/tasks/:id/complete', { config: { access: 'children:view' } }, async (req, reply) => {
+  app.post<IdParams>('/api/v1/tasks/:id/complete', { config: { access: 'tasks:own' } }, async (req, reply) => {
     if (!UUID.test(req.params.id)) return refuseJson(reply, { ok: false, reason: 'not-found' });
     const parsed = z.object({ outcome: completeTaskSchema.shape.outcome }, 'must be a JSON object').strict().safeParse(req.body);
     if (!parsed.success) return reply.code(400).send(zodApiError(parsed.error));

@@ -286,6 +286,17 @@ describe('decisions', () => {
     assert.equal((await new Client(t.app).json('GET', '/api/v1/allegations')).statusCode, 401);
   });
 
+  test('tasks are for those who can own one: the front door, auditors and system admins have no Tasks page', async () => {
+    const s = await school();
+    const practitioner = await signedIn(s.practitioner);
+    assert.match((await practitioner.get('/')).body, /href="\/tasks"/);
+    for (const role of ['front_door_worker', 'front_door_manager', 'auditor', 'system_admin'] as const) {
+      const c = await signedIn(await createUser(t.db, role, { organisationId: s.organisationId, enrolTotp: true }));
+      assert.doesNotMatch((await c.get('/')).body, /href="\/tasks"/, role);
+      assert.equal((await c.get('/tasks')).statusCode, 403, role);
+    }
+  });
+
   test('other decisions tell no one beyond the usual', async () => {
     const s = await school();
     const c = await signedIn(s.dsl);

@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   'children:view',
   'children:edit',
   'concerns:raise',
+  /** own follow-up tasks and complete them (/tasks): those who raise concerns or decide on them */
+  'tasks:own',
   /** the DSL's queue: assess, decide, create tasks */
   'concerns:triage',
   'chronology:view',
@@ -36,7 +38,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const EVERYONE: Permission[] = ['home:view', 'account:manage', 'drafts:own', 'notifications:own'];
 /** Anyone who works with children can record a worry about one. */
-const RECORDS_CONCERNS: Permission[] = ['children:view', 'children:edit', 'concerns:raise'];
+const RECORDS_CONCERNS: Permission[] = ['children:view', 'children:edit', 'concerns:raise', 'tasks:own'];
 const SAFEGUARDING_LEAD: Permission[] = [...RECORDS_CONCERNS, 'concerns:triage', 'chronology:view'];
 
 const GRANTS: Record<Role, Permission[]> = {
