@@ -20,6 +20,8 @@ const VIEWS = 'chronology/views';
 const PAGE_LIMIT = 500;
 const PDF_LIMIT = 2000;
 const DETAIL_MAX = 10000;
+/** A year typed as "0026" is a slip, not an event of the first century. */
+const EARLIEST_EVENT = '1900-01-01';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PRINT_CSS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'views/print.css');
 
@@ -49,7 +51,7 @@ function eventView(e: EventRow, canTriage: boolean) {
 }
 
 const significantEventSchema = z.object({
-  date: z.string().refine((s): boolean => isValidIsoDate(s), 'must be a real date like 2026-03-27'),
+  date: z.string().refine((s): boolean => isValidIsoDate(s), 'must be a real date like 2026-03-27').refine((s) => s >= EARLIEST_EVENT, 'must be in 1900 or later'),
   summary: z.string('must be text').trim().min(1, 'must not be empty').max(300, 'must be 300 characters or fewer'),
   detail: z.string().trim().max(DETAIL_MAX, 'must be 10,000 characters or fewer').optional().default(''),
 }, 'must be a JSON object').strict();
@@ -82,7 +84,9 @@ export function chronologyRoutes(app: FastifyInstance, db: Db) {
 
   app.get<IdParams>('/children/:id/chronology.pdf', { config: { access: 'chronology:view' } }, async (req, reply) => {
     if (!UUID.test(req.params.id)) return notFoundPage(reply);
-    const { query } = readChronologyQuery(req.query);
+    const { query, problems } = readChronologyQuery(req.query);
+    // A filter that cannot be applied is explained on the page, not quietly dropped from the PDF.
+    if (problems.length) return reply.redirect(`/children/${req.params.id}/chronology${req.url.slice(req.url.indexOf('?'))}`, 303);
     const r = await viewChronology(db, principalOf(req), auditContext(req), req.params.id, query, { limit: PDF_LIMIT, action: 'chronology.pdf' });
     if (!r.ok) return notFoundPage(reply);
     const pdf = await renderChronologyPdf({ child: r.child, events: r.events, query, truncated: r.hasMore });
@@ -107,8 +111,8 @@ export function chronologyRoutes(app: FastifyInstance, db: Db) {
     const b = (req.body ?? {}) as Record<string, unknown>;
     const values = {
       day: one(b['date-day']).trim(), month: one(b['date-month']).trim(), year: one(b['date-year']).trim(),
-      // Detail is kept whole (the body limit bounds it): cutting it here would lose what was typed without a word.
-      summary: one(b.summary).slice(0, 1000), detail: one(b.detail),
+      // Kept whole (the body limit bounds them): cutting here would lose what was typed without a word.
+      summary: one(b.summary), detail: one(b.detail),
     };
     const errors = noErrors();
     const iso = /^\d{1,2}$/.test(values.day) && /^\d{1,2}$/.test(values.month) && /^\d{4}$/.test(values.year)
@@ -116,6 +120,7 @@ export function chronologyRoutes(app: FastifyInstance, db: Db) {
     if (!values.day && !values.month && !values.year) addError(errors, 'date-day', 'Enter the date of the event');
     else if (!iso || !isValidIsoDate(iso)) addError(errors, 'date-day', 'The date of the event must be a real date, like 27 3 2026');
     else if (iso > londonDateOf(new Date())) addError(errors, 'date-day', 'The date of the event must be today or in the past');
+    else if (iso < EARLIEST_EVENT) addError(errors, 'date-day', 'The date of the event must be in 1900 or later');
     if (!values.summary.trim()) addError(errors, 'summary', 'Enter a short summary of what happened');
     else if (values.summary.trim().length > 300) addError(errors, 'summary', 'The summary must be 300 characters or fewer');
     if (values.detail.trim().length > DETAIL_MAX) addError(errors, 'detail', 'The detail must be 10,000 characters or fewer');
@@ -184,7 +189,7 @@ export const chronologyOpenApiPaths: Record<string, Record<string, unknown>> = {
       requestBody: { required: true, ...json({
         type: 'object', required: ['date', 'summary'], additionalProperties: false,
         properties: {
-          date: { type: 'string', format: 'date', description: 'today or in the past; recorded at midday in England' },
+          date: { type: 'string', format: 'date', description: 'today or in the past, and in 1900 or later; recorded at midday in England' },
           summary: { type: 'string', maxLength: 300 }, detail: { type: 'string', maxLength: DETAIL_MAX },
         },
       }) },

@@ -141,6 +141,39 @@ describe('chronology', () => {
     assert.doesNotMatch(page, /15 July 2025 at 1:00/);
   });
 
+  test('impossible filters and dates are refused with the field named; a long summary is kept whole for correcting', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const dsl = await createUser(t.db, 'dsl', { organisationId, enrolTotp: true });
+    const child = await createChild(t.db, { organisationId, dateOfBirth: '2020-01-01' });
+    const c = await signedIn(dsl);
+    const api = await c.json('GET', `/api/v1/children/${child.id}/chronology?from=0000-01-01`);
+    assert.equal(api.statusCode, 400);
+    assert.equal(api.json().field, 'from');
+    const page = await c.get(`/children/${child.id}/chronology?to=0000-06-01`);
+    assert.equal(page.statusCode, 400);
+    assert.match(page.body, /href="#to">The to date must be a real date/);
+    // The PDF link is not offered for a filter that cannot be applied, and the PDF address explains it on the page.
+    const reversed = await c.get(`/children/${child.id}/chronology?from=2026-03-02&to=2026-03-01`);
+    assert.equal(reversed.statusCode, 400);
+    assert.doesNotMatch(reversed.body, /Download as PDF/);
+    const pdf = await c.get(`/children/${child.id}/chronology.pdf?from=2026-03-02&to=2026-03-01`);
+    assert.equal(pdf.statusCode, 303);
+    assert.equal(pdf.headers.location, `/children/${child.id}/chronology?from=2026-03-02&to=2026-03-01`);
+
+    const early = await c.json('POST', `/api/v1/children/${child.id}/events`, { date: '0026-03-27', summary: 'A slip of the year' });
+    assert.equal(early.statusCode, 400);
+    assert.match(early.json().message, /date: must be in 1900 or later/);
+    const form = await c.post(`/children/${child.id}/chronology/events`, { 'date-day': '27', 'date-month': '3', 'date-year': '0026', summary: 'A slip of the year' });
+    assert.equal(form.statusCode, 400);
+    assert.match(form.body, /must be in 1900 or later/);
+    const summary = `${'Long summary '.repeat(90)}END-OF-SUMMARY`;
+    const long = await c.post(`/children/${child.id}/chronology/events`, { 'date-day': '1', 'date-month': '3', 'date-year': '2026', summary });
+    assert.equal(long.statusCode, 400);
+    assert.match(long.body, /The summary must be 300 characters or fewer/);
+    assert.match(long.body, /END-OF-SUMMARY/);
+    assert.equal((await t.db.query('SELECT count(*)::int AS n FROM events WHERE child_id = $1', [child.id])).rows[0].n, 0);
+  });
+
   test('the OpenAPI document matches what the chronology API accepts and answers', async () => {
     const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json();
     const type = doc.paths['/api/v1/children/{id}/chronology'].get.parameters.find((p: { name: string }) => p.name === 'type');

@@ -235,6 +235,8 @@ test('parseIsoDate accepts real dates and rejects impossible or malformed ones',
     ['2024-01-00', 'impossible'],
     ['1900-02-29', 'impossible'],
     ['2100-02-29', 'impossible'],
+    // There was no year 0, and PostgreSQL refuses it: accepting it made a chronology filter a 500.
+    ['0000-01-01', 'impossible'],
     ['2024-1-05', 'format'],
     ['2024-01-05T00:00:00Z', 'format'],
     [' 2024-01-05', 'format'],

@@ -49,7 +49,8 @@ export function parseIsoDate(input: unknown): IsoDate {
   const year = Number(m[1]);
   const month = Number(m[2]);
   const day = Number(m[3]);
-  if (month < 1 || month > 12 || day < 1 || epochDayOf(year, month, day) === null) {
+  // Year 0000 is valid ISO 8601 but not a date PostgreSQL (or the calendar) knows: there was no year 0.
+  if (year < 1 || month < 1 || month > 12 || day < 1 || epochDayOf(year, month, day) === null) {
     throw new InvalidDateError(input, 'impossible', `${input} is not a real calendar date`);
   }
   return input as IsoDate;

@@ -6,11 +6,14 @@ export const londonDateTime = new Intl.DateTimeFormat('en-GB', {
 
 /** A wall-clock time in London as an instant, whatever the server's time zone or the season. */
 export function londonToInstant(year: number, month: number, day: number, minutes: number): Date {
-  const guess = Date.UTC(year, month - 1, day, Math.floor(minutes / 60), minutes % 60);
+  const guess = utc(year, month, day, minutes);
   const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
   }).formatToParts(new Date(guess));
   const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
-  const asLondon = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+  const asLondon = utc(get('year'), get('month'), get('day'), get('hour') * 60 + get('minute'));
   return new Date(guess - (asLondon - guess));
 }
+
+// setUTCFullYear, unlike Date.UTC, does not map years 0–99 onto the 1900s.
+const utc = (year: number, month: number, day: number, minutes: number) => new Date(0).setUTCFullYear(year, month - 1, day) + minutes * 60_000;
