@@ -3,7 +3,7 @@
 import { can, canSeeRestricted, type Principal } from '../platform/access/policy.ts';
 import type { Queryable } from '../platform/db/pool.ts';
 import { clockStatus, dueInWords, STATUS_TAGS, type ClockStatus } from './clock.ts';
-import { childOrganisations } from './store.ts';
+import { childOrganisations, RESTRICTED_CLOCK } from './store.ts';
 
 export const CASE_RECENT_DAYS = 30;
 
@@ -47,11 +47,7 @@ export async function listChildClocks(db: Queryable, organisationId: string, chi
   const { rows } = await db.query<CaseClockRow>(
     `SELECT c.id, c.definition_id, c.definition->>'name' AS name, (c.definition ? 'stages') AS stages, c.subject_type, c.kind, c.stage,
             c.started_at, c.due_at, c.due_soon_at, c.stopped_at,
-            (c.subject_type IN ('lado', 'allegation')
-              OR (c.subject_type = 'concern' AND EXISTS (SELECT 1 FROM concerns x WHERE x.id::text = c.subject_id AND x.restricted))
-              OR (c.subject_type = 'decision' AND EXISTS (SELECT 1 FROM decisions x WHERE x.id::text = c.subject_id AND x.restricted))
-              OR (c.subject_type = 'information-sharing' AND EXISTS (SELECT 1 FROM sharing_decisions x WHERE x.id::text = c.subject_id AND x.restricted))
-            ) AS restricted
+            ${RESTRICTED_CLOCK()} AS restricted
        FROM clocks c
       WHERE c.child_id = $1 AND c.organisation_id = $2 AND (c.stopped_at IS NULL OR c.stopped_at >= $3)
       ORDER BY c.stopped_at DESC NULLS FIRST, c.due_at, c.id

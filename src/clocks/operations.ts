@@ -9,11 +9,11 @@ import { clockStatus, clockTimes, dueInWords, type ClockStatus } from './clock.t
 import { shippedCatalogue, type ClockCatalogue } from './definitions.ts';
 import type { ResolvedSet } from './schema.ts';
 import {
-  countClocks, insertClock, lockRunningOnSubject, markStopped, partnershipBySlug, partnershipOfOrganisation,
+  countClocks, insertClock, lockRunningOnSubject, markStopped, partnershipBySlug, partnershipOfOrganisation, subjectRestricted,
   type ClockRow, type PartnershipFacts, type Subject,
 } from './store.ts';
 
-export type ClockErrorCode = 'unknown-partnership' | 'unknown-organisation' | 'unknown-definition' | 'unknown-event';
+export type ClockErrorCode = 'unknown-partnership' | 'unknown-organisation' | 'unknown-definition' | 'unknown-event' | 'before-start';
 
 export class ClockError extends Error {
   readonly code: ClockErrorCode;
@@ -67,7 +67,7 @@ const setFor = (catalogue: ClockCatalogue, p: PartnershipFacts) => catalogue.for
 async function startIn(tx: Tx, set: ResolvedSet, partnership: PartnershipFacts, input: StartClockInput): Promise<StartResult> {
   const definition = set.clocks.find((c) => c.id === input.definitionId);
   if (!definition) throw new ClockError('unknown-definition', `no clock "${input.definitionId}" in the ${set.id} set`);
-  const previous = await countClocks(tx, input.subject, definition.id);
+  const previous = await countClocks(tx, input.organisationId, input.subject, definition.id);
   if (definition.stages && previous >= definition.stages) return { started: false, definitionId: definition.id, reason: 'last-stage-reached' };
   const times = clockTimes(definition, input.startedAt, set.endOfWorkingDay);
   const clock = await insertClock(tx, {
@@ -100,7 +100,7 @@ async function startIn(tx: Tx, set: ResolvedSet, partnership: PartnershipFacts, 
       recordedBy: input.actor.userId,
       summary: `Clock started: ${definition.name}${definition.stages ? ` (stage ${clock.stage})` : ''}, due by ${dueInWords(times.dueAt)}`,
       detail: { clockId: clock.id, definitionId: definition.id, dueAt: times.dueAt.toISOString(), subjectType: input.subject.type, subjectId: input.subject.id },
-      sourceType: 'clock', sourceId: clock.id,
+      sourceType: 'clock', sourceId: clock.id, restricted: await subjectRestricted(tx, input.subject),
     });
   }
   return { started: true, clock };
@@ -117,7 +117,7 @@ export interface StopClocksInput extends Common {
   subject: Subject;
   stopEvent: string;
   stoppedAt: Date;
-  /** the acting organisation: only clocks in its partnership are stopped */
+  /** the acting organisation: only its own clocks are stopped */
   organisationId: string;
 }
 
@@ -125,11 +125,14 @@ export interface StoppedClock { clock: ClockRow; status: Extract<ClockStatus, 'm
 
 /** Stop every running clock on the subject whose definition stops on this event; each is met or missed. */
 export async function stopClocks(tx: Tx, input: StopClocksInput): Promise<StoppedClock[]> {
-  const partnership = await partnershipFor(tx, input.organisationId);
-  const running = await lockRunningOnSubject(tx, input.subject, partnership.id);
+  const running = await lockRunningOnSubject(tx, input.organisationId, input.subject);
   const stopped: StoppedClock[] = [];
   for (const clock of running) {
     if (!clock.definition.stopsOn.includes(input.stopEvent)) continue;
+    // Met or missed is judged from the start: a stop dated before it would read as met, however late it was.
+    if (input.stoppedAt < clock.startedAt) {
+      throw new ClockError('before-start', `${clock.definition.name} started at ${clock.startedAt.toISOString()}; it cannot stop before it started`);
+    }
     const status = clockStatus({ kind: clock.kind, dueAt: clock.dueAt, dueSoonAt: clock.dueSoonAt, stoppedAt: input.stoppedAt }, input.stoppedAt) as StoppedClock['status'];
     await markStopped(tx, clock.id, { stoppedAt: input.stoppedAt, stoppedBy: input.actor.userId, stopEvent: input.stopEvent, stopReason: input.stopEvent, status });
     await recordAudit(tx, input.actor, {
@@ -141,7 +144,7 @@ export async function stopClocks(tx: Tx, input: StopClocksInput): Promise<Stoppe
         childId: clock.childId, organisationId: clock.organisationId, type: 'record', occurredAt: input.stoppedAt, recordedBy: input.actor.userId,
         summary: `Clock ${status === 'met' ? 'met' : 'missed'}: ${clock.definition.name}${clock.definition.stages ? ` (stage ${clock.stage})` : ''} (was due by ${dueInWords(clock.dueAt)})`,
         detail: { clockId: clock.id, definitionId: clock.definitionId, status, event: input.stopEvent },
-        sourceType: 'clock', sourceId: clock.id,
+        sourceType: 'clock', sourceId: clock.id, restricted: await subjectRestricted(tx, clock.subject),
       });
     }
     stopped.push({ clock: { ...clock, stoppedAt: input.stoppedAt, stopEvent: input.stopEvent, stopReason: input.stopEvent, status }, status });

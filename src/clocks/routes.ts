@@ -2,7 +2,7 @@
 // sources, and recording an event that starts or stops clocks. Thin: parse → authorise → call → render.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { canRecordClockEvent, canSeeChild } from '../platform/access/policy.ts';
+import { canRecordClockEvent, canSeeChild, canSeeRestricted } from '../platform/access/policy.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import { CalendarRangeError } from '../platform/calendar/index.ts';
 import { withTransaction, type Db } from '../platform/db/pool.ts';
@@ -132,8 +132,10 @@ export function clockRoutes(app: FastifyInstance, db: Db, opts: { catalogue?: Cl
     const p = req.principal!;
     const now = new Date();
     return withTransaction(db, async (tx) => {
-      const running = state === 'stopped' ? [] : await listRunning(tx, p.organisationId);
-      const stopped = state === 'running' ? [] : await listRecentlyStopped(tx, p.organisationId, new Date(now.getTime() - RECENT_DAYS * 86_400_000));
+      // Clocks about allegations (LADO) are seen only by those who may see the restricted records they belong to.
+      const restrictedOk = canSeeRestricted(p, p.organisationId);
+      const running = state === 'stopped' ? [] : await listRunning(tx, p.organisationId, restrictedOk);
+      const stopped = state === 'running' ? [] : await listRecentlyStopped(tx, p.organisationId, new Date(now.getTime() - RECENT_DAYS * 86_400_000), restrictedOk);
       // A child's name is shown only to those the policy lets see the child's record.
       const showChild = canSeeChild(p, [p.organisationId]);
       const named = [...running, ...stopped].filter((c) => showChild && c.child?.knownToOrganisation).length;
@@ -229,6 +231,7 @@ export function clockRoutes(app: FastifyInstance, db: Db, opts: { catalogue?: Cl
       };
     } catch (error) {
       if (error instanceof CalendarRangeError) return reply.code(400).send({ error: 'Bad Request', field: 'occurredAt', message: 'occurredAt: is outside the years the calendar knows' });
+      if (error instanceof ClockError && error.code === 'before-start') return reply.code(400).send({ error: 'Bad Request', field: 'occurredAt', message: `occurredAt: ${error.message}` });
       if (error instanceof ClockError) return reply.code(400).send({ error: 'Bad Request', field: 'event', message: `event: ${error.message}` });
       throw error;
     }

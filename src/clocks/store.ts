@@ -98,7 +98,7 @@ export async function insertClock(tx: Queryable, c: NewClock): Promise<ClockRow 
     `INSERT INTO clocks AS c (partnership_id, organisation_id, child_id, subject_type, subject_id, definition_set, definition_id,
                          definition, kind, stage, start_event, started_at, started_by, due_date, due_at, due_soon_at, status)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-     ON CONFLICT (subject_type, subject_id, definition_id) WHERE stopped_at IS NULL DO NOTHING
+     ON CONFLICT (organisation_id, subject_type, subject_id, definition_id) WHERE stopped_at IS NULL DO NOTHING
      RETURNING ${COLUMNS}`,
     [c.partnershipId, c.organisationId, c.childId, c.subject.type, c.subject.id, c.definitionSet, c.definition.id,
       JSON.stringify(c.definition), c.definition.kind, c.stage, c.startEvent, c.startedAt, c.startedBy, c.dueDate, c.dueAt, c.dueSoonAt, c.status],
@@ -106,24 +106,48 @@ export async function insertClock(tx: Queryable, c: NewClock): Promise<ClockRow 
   return rows[0] ? toRow(rows[0]) : null;
 }
 
-/** How many clocks of a definition a subject has had: the next one's stage is this plus one. */
-export async function countClocks(tx: Queryable, subject: Subject, definitionId: string): Promise<number> {
+/** How many clocks of a definition the organisation has run on a subject: the next one's stage is this plus one. */
+export async function countClocks(tx: Queryable, organisationId: string, subject: Subject, definitionId: string): Promise<number> {
   const { rows } = await tx.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM clocks WHERE subject_type = $1 AND subject_id = $2 AND definition_id = $3',
-    [subject.type, subject.id, definitionId],
+    'SELECT count(*)::int AS n FROM clocks WHERE organisation_id = $1 AND subject_type = $2 AND subject_id = $3 AND definition_id = $4',
+    [organisationId, subject.type, subject.id, definitionId],
   );
   return rows[0]?.n ?? 0;
 }
 
-/** Running clocks on a subject within a partnership, locked until the transaction ends. */
-export async function lockRunningOnSubject(tx: Queryable, subject: Subject, partnershipId: string): Promise<ClockRow[]> {
+/** The organisation's running clocks on a subject, locked until the transaction ends. */
+export async function lockRunningOnSubject(tx: Queryable, organisationId: string, subject: Subject): Promise<ClockRow[]> {
   const { rows } = await tx.query<DbClock>(
     `SELECT ${COLUMNS} FROM clocks c
-      WHERE c.subject_type = $1 AND c.subject_id = $2 AND c.partnership_id = $3 AND c.stopped_at IS NULL
+      WHERE c.organisation_id = $1 AND c.subject_type = $2 AND c.subject_id = $3 AND c.stopped_at IS NULL
       ORDER BY c.started_at FOR UPDATE`,
-    [subject.type, subject.id, partnershipId],
+    [organisationId, subject.type, subject.id],
   );
   return rows.map(toRow);
+}
+
+// A subject id as a uuid when it is one: compared as uuid the lookups below use the primary keys (compared as
+// text they would read every concern for each clock).
+const subjectUuid = (c: string) => `(CASE WHEN ${c}.subject_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN ${c}.subject_id::uuid END)`;
+
+/**
+ * Whether a clock (any row aliased `c` with subject_type and subject_id) is restricted: it is about an allegation
+ * or LADO matter, or about a restricted (LADO) concern, decision or sharing decision. Only the DSL and the
+ * workforce admin see such clocks.
+ */
+export const RESTRICTED_CLOCK = (c = 'c') => `(${c}.subject_type IN ('lado', 'allegation')
+  OR (${c}.subject_type = 'concern' AND EXISTS (SELECT 1 FROM concerns x WHERE x.id = ${subjectUuid(c)} AND x.restricted))
+  OR (${c}.subject_type = 'decision' AND EXISTS (SELECT 1 FROM decisions x WHERE x.id = ${subjectUuid(c)} AND x.restricted))
+  OR (${c}.subject_type IN ('sharing-decision', 'information-sharing') AND EXISTS (
+        SELECT 1 FROM sharing_decisions x JOIN concerns k ON k.id = x.concern_id WHERE x.id = ${subjectUuid(c)} AND (x.restricted OR k.restricted))))`;
+
+/** Whether clocks on this subject are restricted (see RESTRICTED_CLOCK): their chronology entries are too. */
+export async function subjectRestricted(tx: Queryable, subject: Subject): Promise<boolean> {
+  const { rows } = await tx.query<{ restricted: boolean }>(
+    `SELECT ${RESTRICTED_CLOCK('s')} AS restricted FROM (SELECT $1::text AS subject_type, $2::text AS subject_id) s`,
+    [subject.type, subject.id],
+  );
+  return rows[0]?.restricted ?? false;
 }
 
 export async function markStopped(
@@ -152,20 +176,23 @@ const CHILD_JOIN = `LEFT JOIN LATERAL (
      WHERE ch.id = c.child_id AND EXISTS (SELECT 1 FROM child_organisations co WHERE co.child_id = ch.id AND co.organisation_id = c.organisation_id)
   ) ch ON true`;
 
-export async function listRunning(db: Queryable, organisationId: string, limit = 200): Promise<ListedClock[]> {
+/** The organisation's running clocks, soonest due first; restricted ones only when `includeRestricted`. */
+export async function listRunning(db: Queryable, organisationId: string, includeRestricted: boolean, limit = 200): Promise<ListedClock[]> {
   const { rows } = await db.query(
     `SELECT ${COLUMNS}, ch.first_name, ch.last_name, ch.known FROM clocks c ${CHILD_JOIN}
-      WHERE c.organisation_id = $1 AND c.stopped_at IS NULL ORDER BY c.due_at, c.id LIMIT $2`,
-    [organisationId, limit],
+      WHERE c.organisation_id = $1 AND c.stopped_at IS NULL AND ($3 OR NOT ${RESTRICTED_CLOCK()}) ORDER BY c.due_at, c.id LIMIT $2`,
+    [organisationId, limit, includeRestricted],
   );
   return rows.map(withChild);
 }
 
-export async function listRecentlyStopped(db: Queryable, organisationId: string, since: Date, limit = 50): Promise<ListedClock[]> {
+/** The organisation's clocks stopped since `since`, newest first; restricted ones only when `includeRestricted`. */
+export async function listRecentlyStopped(db: Queryable, organisationId: string, since: Date, includeRestricted: boolean, limit = 50): Promise<ListedClock[]> {
   const { rows } = await db.query(
     `SELECT ${COLUMNS}, ch.first_name, ch.last_name, ch.known FROM clocks c ${CHILD_JOIN}
-      WHERE c.organisation_id = $1 AND c.stopped_at IS NOT NULL AND c.stopped_at >= $2 ORDER BY c.stopped_at DESC, c.id LIMIT $3`,
-    [organisationId, since, limit],
+      WHERE c.organisation_id = $1 AND c.stopped_at IS NOT NULL AND c.stopped_at >= $2 AND ($4 OR NOT ${RESTRICTED_CLOCK()})
+      ORDER BY c.stopped_at DESC, c.id LIMIT $3`,
+    [organisationId, since, limit, includeRestricted],
   );
   return rows.map(withChild);
 }

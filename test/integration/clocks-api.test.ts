@@ -58,6 +58,52 @@ describe('POST /api/v1/clocks/events', () => {
     assert.ok(audit.rows.every((a) => !/Jayden|Smith/.test(JSON.stringify(a.details))));
   });
 
+  test("an organisation's events start, stop and block only its own clocks, even on a subject another organisation names", async () => {
+    const a = await signedIn('dsl');
+    const b = await signedIn('dsl');
+    const child = await createChild(t.db, { organisationId: a.organisationId });
+    const subjectId = `R-${uniq()}`;
+    const sentA = await a.client.json('POST', '/api/v1/clocks/events', { event: 'referral.sent', subjectType: 'referral', subjectId, childId: child.id });
+    assert.equal(sentA.json().started.length, 3);
+    const sentB = await b.client.json('POST', '/api/v1/clocks/events', { event: 'referral.sent', subjectType: 'referral', subjectId });
+    assert.equal(sentB.json().started.length, 3, 'not refused as already running');
+    assert.deepEqual(sentB.json().notStarted, []);
+    const ackB = await b.client.json('POST', '/api/v1/clocks/events', { event: 'referral.acknowledged', subjectType: 'referral', subjectId });
+    assert.equal(ackB.json().stopped.length, 2);
+    const mine = (await a.client.json('GET', '/api/v1/clocks?state=running')).json().clocks.filter((c: { subjectId: string }) => c.subjectId === subjectId);
+    assert.equal(mine.length, 3, "the first organisation's clocks still run");
+    const written = await t.db.query(`SELECT count(*)::int AS n FROM events WHERE child_id = $1 AND recorded_by = $2`, [child.id, b.user.id]);
+    assert.equal(written.rows[0].n, 0, "nothing written on the first organisation's child");
+  });
+
+  test('a stop dated before its clock started is refused, naming occurredAt', async () => {
+    const { client } = await signedIn('dsl');
+    const subjectId = `C-${uniq()}`;
+    await client.json('POST', '/api/v1/clocks/events', { event: 'referral.sent', subjectType: 'referral', subjectId });
+    const early = await client.json('POST', '/api/v1/clocks/events', { event: 'referral.acknowledged', subjectType: 'referral', subjectId, occurredAt: '2016-01-01T00:00:00Z' });
+    assert.equal(early.statusCode, 400, early.body);
+    assert.equal(early.json().field, 'occurredAt');
+    const still = (await client.json('GET', '/api/v1/clocks?state=running')).json().clocks.filter((c: { subjectId: string }) => c.subjectId === subjectId);
+    assert.equal(still.length, 3, 'nothing stopped');
+  });
+
+  test('clocks about an allegation are seen only by the DSL (and the workforce admin), and their chronology entries are restricted', async () => {
+    const dsl = await signedIn('dsl');
+    const deputy = await signedIn('deputy_dsl', dsl.organisationId);
+    const child = await createChild(t.db, { organisationId: dsl.organisationId });
+    const subjectId = `A-${uniq()}`;
+    const started = await dsl.client.json('POST', '/api/v1/clocks/events', { event: 'staff.started', subjectType: 'allegation', subjectId, childId: child.id });
+    assert.equal(started.statusCode, 200, started.body);
+    assert.ok(started.json().started.length >= 1);
+    const about = (c: { subjectId: string }) => c.subjectId === subjectId;
+    assert.ok((await dsl.client.json('GET', '/api/v1/clocks')).json().clocks.some(about));
+    assert.ok(!(await deputy.client.json('GET', '/api/v1/clocks')).json().clocks.some(about));
+    assert.match((await dsl.client.get('/clocks')).body, new RegExp(`href="/children/${child.id}"`));
+    assert.doesNotMatch((await deputy.client.get('/clocks')).body, new RegExp(`href="/children/${child.id}"`));
+    const entries = await t.db.query(`SELECT restricted FROM events WHERE child_id = $1 AND source_type = 'clock'`, [child.id]);
+    assert.ok(entries.rowCount! >= 1 && entries.rows.every((e) => e.restricted));
+  });
+
   test('bad input gets a 400 naming the field', async () => {
     const { client } = await signedIn('front_door_worker');
     const cases: [Record<string, unknown>, string][] = [

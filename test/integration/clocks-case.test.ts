@@ -98,6 +98,21 @@ describe('clocksForChild', () => {
     assert.equal(r.running.length, 2);
   });
 
+  test('a sharing clock recorded before the concern went to the LADO becomes restricted with it', async () => {
+    const s = await setup();
+    const { rows: [sharing] } = await t.db.query(
+      `INSERT INTO sharing_decisions (concern_id, child_id, organisation_id, share, what, recipient, purpose, article6, consent_status, without_consent, decided_by, decided_on, share_by)
+       VALUES ($1, $2, $3, true, 'The concern', 'School nurse', 'Support', '6(1)(e)', 'given', false, $4, current_date, current_date) RETURNING id`,
+      [s.concern.id, s.child.id, s.organisationId, s.dsl.id],
+    );
+    const clock = await addClock({ organisationId: s.organisationId, partnershipId: s.partnershipId, childId: s.child.id, definitionId: 'front-door-decision', startedAt: new Date(), subject: { type: 'sharing-decision', id: sharing.id } });
+    const seen = async () => (await clocksForChild(t.db, principalOf(s.deputy, s.partnershipId), s.child.id))!.running.some((c) => c.id === clock.id);
+    assert.equal(await seen(), true, 'an ordinary case: the deputy sees it');
+    await t.db.query('UPDATE concerns SET restricted = true WHERE id = $1', [s.concern.id]);
+    assert.equal(await seen(), false);
+    assert.ok((await clocksForChild(t.db, principalOf(s.dsl, s.partnershipId), s.child.id))!.running.some((c) => c.id === clock.id));
+  });
+
   test('nothing for a practitioner, another organisation\'s staff who do not know the child, or no such child', async () => {
     const s = await setup();
     assert.equal(await clocksForChild(t.db, principalOf(s.practitioner, s.partnershipId), s.child.id), null);
