@@ -31,6 +31,7 @@ export function citationText(c: Citation): string {
   return parts.join(', ');
 }
 
+const REASON_MAX = 10000;
 const list = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined || v === '' ? [] : [v]).filter((x): x is string => typeof x === 'string').slice(0, 1000);
 const one = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
 
@@ -105,7 +106,7 @@ const assessmentBody = z.object({
   indicators: z.array(z.string().min(1).max(200), 'must be a list of indicator ids').max(1000),
   immediateDanger: z.boolean('must be true or false'),
   chosenLevel: z.string('must be a level id').min(1, 'must be a level id').max(100),
-  overrideReason: z.string().max(10000).optional(),
+  overrideReason: z.string().max(REASON_MAX).optional(),
 }, 'must be a JSON object').strict();
 
 export function triageRoutes(app: FastifyInstance, db: Db, frameworks: FrameworkRegistry, settings: { patterns: PatternSettings; publicUrl: string }) {
@@ -195,7 +196,7 @@ export function triageRoutes(app: FastifyInstance, db: Db, frameworks: Framework
     if (!UUID.test(req.params.concernId)) return refusePage(reply, { ok: false, reason: 'not-found' });
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values = readPicker(body);
-    const judgement = { agree: one(body.agree), chosenLevel: one(body.chosenLevel), overrideReason: one(body.overrideReason).slice(0, 10000) };
+    const judgement = { agree: one(body.agree), chosenLevel: one(body.chosenLevel), overrideReason: one(body.overrideReason) };
     const errors = noErrors();
     if (judgement.agree !== 'yes' && judgement.agree !== 'no') {
       addError(errors, 'agree', 'Select yes if you agree with the suggested level, or no to choose another level');
@@ -213,6 +214,11 @@ export function triageRoutes(app: FastifyInstance, db: Db, frameworks: Framework
         return suggestionPage(req, reply, values, judgement, errors);
       }
       chosenLevel = judgement.chosenLevel;
+      // Refused whole rather than cut: the reason is shown back as typed, to be shortened.
+      if (judgement.overrideReason.trim().length > REASON_MAX) {
+        addError(errors, 'overrideReason', `Your reason must be ${REASON_MAX.toLocaleString('en-GB')} characters or fewer`);
+        return suggestionPage(req, reply, values, judgement, errors);
+      }
     }
     const r = await assessConcern(db, frameworks, principalOf(req), auditContext(req), req.params.concernId, {
       indicators: values.indicators, immediateDanger: values.immediateDanger === 'yes', chosenLevel,

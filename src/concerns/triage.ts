@@ -109,6 +109,15 @@ export async function openConcern(
     const warnings = await patternFor(tx, principal, concern, patterns, now);
     const assessment = await latestAssessment(tx, concern.id);
     await recordAudit(tx, ctx, { action: 'concern.view', recordType: 'concern', recordId: concern.id, details: { page: 'triage', warnings: warnings.length } });
+    // The page also shows the child's chronology and names siblings with their concerns: reads of those children's
+    // records, so each is audited against the child, where a search of the audit log by child finds it.
+    await recordAudit(tx, ctx, {
+      action: 'triage.chronology', recordType: 'child', recordId: concern.child_id,
+      details: { concernId: concern.id, entries: Math.min(events.length, CHRONOLOGY_PREVIEW) },
+    });
+    for (const childId of new Set(warnings.flatMap((w) => (w.childId ? [w.childId] : [])))) {
+      await recordAudit(tx, ctx, { action: 'triage.pattern-warning', recordType: 'child', recordId: childId, details: { concernId: concern.id } });
+    }
     return {
       ok: true as const,
       opened: {

@@ -21,6 +21,8 @@ import { referralOfConcern } from '../referrals/store.ts';
 
 const VIEWS = 'decisions/views';
 const TASK_ROWS = 3;
+const TEXT_MAX = 10000;
+const TITLE_MAX = 200;
 
 type ConcernParams = { Params: { concernId: string } };
 type IdParams = { Params: { id: string } };
@@ -36,12 +38,13 @@ interface DecisionValues {
 interface TaskRowValues { title: string; owner: string; day: string; month: string; year: string }
 
 function readDecision(body: Record<string, unknown>): DecisionValues {
-  return { outcome: one(body.outcome), rationale: one(body.rationale).slice(0, 10000), reasonsNotReferring: one(body.reasonsNotReferring).slice(0, 10000) };
+  // Kept whole: text over a limit is refused and shown back as typed, never cut.
+  return { outcome: one(body.outcome), rationale: one(body.rationale), reasonsNotReferring: one(body.reasonsNotReferring) };
 }
 
 function readTaskRows(body: Record<string, unknown>): TaskRowValues[] {
   return Array.from({ length: TASK_ROWS }, (_, i) => ({
-    title: one(body[`task-${i}-title`]).slice(0, 200), owner: one(body[`task-${i}-owner`]),
+    title: one(body[`task-${i}-title`]), owner: one(body[`task-${i}-owner`]),
     day: one(body[`task-${i}-due-day`]), month: one(body[`task-${i}-due-month`]), year: one(body[`task-${i}-due-year`]),
   }));
 }
@@ -53,6 +56,8 @@ function checkStepOne(v: DecisionValues): FormErrors {
     addError(errors, 'reasonsNotReferring', 'Enter why you are not referring the concern to anyone else');
   }
   if (!v.rationale.trim()) addError(errors, 'rationale', 'Enter the reasons for your decision');
+  else if (v.rationale.trim().length > TEXT_MAX) addError(errors, 'rationale', 'The reasons for your decision must be 10,000 characters or fewer');
+  if (v.reasonsNotReferring.trim().length > TEXT_MAX) addError(errors, 'reasonsNotReferring', 'Why you are not referring must be 10,000 characters or fewer');
   return errors;
 }
 
@@ -98,6 +103,10 @@ export function decisionRoutes(app: FastifyInstance, db: Db, settings: { publicU
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values = readDecision(body);
     const errors = checkStepOne(values);
+    // Said now, before the tasks are filled in: only the DSL may route a concern to the LADO (decide() holds the rule).
+    if (!errors.summary.length && isOutcome(values.outcome) && OUTCOME_INFO[values.outcome].restricted && principalOf(req).role !== 'dsl') {
+      addError(errors, 'outcome', 'Only the designated safeguarding lead can route a concern to the LADO: tell them about this allegation now');
+    }
     if (errors.summary.length) return stepOne(req, reply, values, errors);
     const today = londonDateOf(new Date());
     const suggested = suggestedTasks(values.outcome as Outcome, today);
@@ -123,11 +132,12 @@ export function decisionRoutes(app: FastifyInstance, db: Db, settings: { publicU
       const anything = row.title.trim() || row.owner || row.day || row.month || row.year;
       if (!anything) return;
       if (!row.title.trim()) addError(errors, `task-${i}-title`, `Enter what needs to be done for task ${i + 1}`);
+      else if (row.title.trim().length > TITLE_MAX) addError(errors, `task-${i}-title`, `What needs to be done for task ${i + 1} must be ${TITLE_MAX} characters or fewer`);
       if (!UUID.test(row.owner)) addError(errors, `task-${i}-owner`, `Select who will do task ${i + 1}`);
       const due = dateFromParts(row.day, row.month, row.year);
       if (!due) addError(errors, `task-${i}-due-day`, `Enter a real due date for task ${i + 1}, like 27 3 2026`);
       else if (due < londonDateOf(new Date())) addError(errors, `task-${i}-due-day`, `The due date for task ${i + 1} must be today or in the future`);
-      if (row.title.trim() && UUID.test(row.owner) && due) tasks.push({ title: row.title.trim(), ownerId: row.owner, dueDate: due });
+      if (row.title.trim() && row.title.trim().length <= TITLE_MAX && UUID.test(row.owner) && due) tasks.push({ title: row.title.trim(), ownerId: row.owner, dueDate: due });
     });
     if (errors.summary.length) return stepTwo(req, reply, values, rows, errors);
     const parsed = decisionInputSchema.safeParse({ ...values, reasonsNotReferring: values.reasonsNotReferring || undefined, tasks });
@@ -216,7 +226,7 @@ export function decisionRoutes(app: FastifyInstance, db: Db, settings: { publicU
 
   app.post<IdParams>('/tasks/:id/complete', { config: { access: 'tasks:own' } }, async (req, reply) => {
     if (!UUID.test(req.params.id)) return refusePage(reply, { ok: false, reason: 'not-found' });
-    const outcome = one((req.body as Record<string, unknown> | undefined)?.outcome).slice(0, 5000);
+    const outcome = one((req.body as Record<string, unknown> | undefined)?.outcome);
     const parsed = completeTaskSchema.safeParse({ outcome });
     if (!parsed.success) return completePage(req, reply, outcome, addError(noErrors(), 'outcome', parsed.error.issues[0]!.message));
     const r = await completeTask(db, principalOf(req), auditContext(req), req.params.id, parsed.data.outcome);

@@ -297,6 +297,42 @@ describe('decisions', () => {
     }
   });
 
+  test('text over its limit is refused and shown back whole; a deputy choosing LADO is told at once, before any tasks', async () => {
+    const s = await school();
+    const c = await signedIn(s.dsl);
+    const rationale = `${'Reasons. '.repeat(1400)}END-OF-RATIONALE`;
+    const long = await c.post(`/triage/${s.concern.id}/decide`, { outcome: 'early_help', rationale });
+    assert.equal(long.statusCode, 400);
+    assert.match(long.body, /href="#rationale">The reasons for your decision must be 10,000 characters or fewer/);
+    assert.match(long.body, /END-OF-RATIONALE/);
+    const title = `${'Long title '.repeat(20)}END-OF-TITLE`;
+    const due = dateParts(addWorkingDays(londonDateOf(new Date()), 2));
+    const longTitle = await c.post(`/triage/${s.concern.id}/decide/confirm`, {
+      outcome: 'early_help', rationale: 'Level 2.', 'task-0-title': title, 'task-0-owner': s.dsl.id, ...prefix('task-0-due', due),
+    });
+    assert.equal(longTitle.statusCode, 400);
+    assert.match(longTitle.body, /href="#task-0-title">What needs to be done for task 1 must be 200 characters or fewer/);
+    assert.match(longTitle.body, /END-OF-TITLE/);
+    assert.equal((await t.db.query('SELECT status FROM concerns WHERE id = $1', [s.concern.id])).rows[0].status !== 'decided', true);
+
+    const decided = await c.json('POST', `/api/v1/concerns/${s.concern.id}/decisions`, {
+      outcome: 'early_help', rationale: 'Level 2.', tasks: [{ title: 'Early help assessment', ownerId: s.dsl.id, dueDate: addWorkingDays(londonDateOf(new Date()), 2) }],
+    });
+    const taskId = decided.json().tasks[0];
+    const outcome = `${'What happened. '.repeat(400)}END-OF-OUTCOME`;
+    const longOutcome = await c.post(`/tasks/${taskId}/complete`, { outcome });
+    assert.equal(longOutcome.statusCode, 400);
+    assert.match(longOutcome.body, /END-OF-OUTCOME/);
+    assert.equal((await t.db.query('SELECT status FROM tasks WHERE id = $1', [taskId])).rows[0].status, 'open');
+
+    const other = await school();
+    const deputy = await signedIn(other.deputy);
+    const lado = await deputy.post(`/triage/${other.concern.id}/decide`, { outcome: 'lado', rationale: 'Allegation about a member of staff.' });
+    assert.equal(lado.statusCode, 400);
+    assert.match(lado.body, /href="#outcome">Only the designated safeguarding lead can route a concern to the LADO/);
+    assert.match(lado.body, /Allegation about a member of staff/);
+  });
+
   test('other decisions tell no one beyond the usual', async () => {
     const s = await school();
     const c = await signedIn(s.dsl);

@@ -172,6 +172,10 @@ describe('triage queue', () => {
     await createConcern(t.db, { childId: sibling.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 5 * DAY) });
     const withSibling = await c.get(`/triage/${first.id}`);
     assert.match(withSibling.body, /Dylan Doyle \(sibling\) has been the subject of 1 concern/);
+    // Both children's records were read: each read is in the audit log against that child.
+    const byChild = await t.db.query("SELECT record_id, action FROM audit_log WHERE record_type = 'child' AND action LIKE 'triage.%' AND details->>'concernId' = $1", [first.id]);
+    assert.ok(byChild.rows.some((r) => r.record_id === child.id && r.action === 'triage.chronology'));
+    assert.ok(byChild.rows.some((r) => r.record_id === sibling.id && r.action === 'triage.pattern-warning'));
     // The link works both ways.
     const siblingConcern = await createConcern(t.db, { childId: sibling.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
     const fromSibling = await c.get(`/triage/${siblingConcern.id}`);
@@ -321,6 +325,13 @@ describe('level-of-need assessment', () => {
     assert.match(refused.body, /value="level-3" checked/);
     assert.match(refused.body, new RegExp(`name="indicators" value="${l2.id.replace(/\./g, '\\.')}"`));
     assert.equal((await t.db.query('SELECT count(*)::int AS n FROM assessments WHERE concern_id = $1', [concern.id])).rows[0].n, 0);
+
+    // A reason over the limit is refused and shown back whole, never cut.
+    const longReason = `${'Cumulative neglect. '.repeat(520)}END-OF-REASON`;
+    const tooLong = await c.post(`/triage/${concern.id}/assess`, { indicators: l2.id, immediateDanger: 'no', agree: 'no', chosenLevel: 'level-3', overrideReason: longReason });
+    assert.equal(tooLong.statusCode, 400);
+    assert.match(tooLong.body, /href="#overrideReason">Your reason must be 10,000 characters or fewer/);
+    assert.match(tooLong.body, /END-OF-REASON/);
 
     const api = await c.json('POST', `/api/v1/concerns/${concern.id}/assessments`, { indicators: [l2.id], immediateDanger: false, chosenLevel: 'level-3' });
     assert.equal(api.statusCode, 400);
