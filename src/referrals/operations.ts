@@ -262,6 +262,9 @@ async function forResponse(tx: Queryable, principal: Principal, id: string): Pro
   return { ok: true, r };
 }
 
+/** The outcome is the decision update itself: a status alone does not show one was recorded. */
+const hasDecision = async (tx: Queryable, id: string) => (await updatesOf(tx, id)).some((u) => u.kind === 'decision');
+
 async function referrerLeads(tx: Queryable, r: ReferralRow): Promise<string[]> {
   const leads = await usersOf(tx, r.referring_organisation_id, ['dsl', 'deputy_dsl']);
   return r.sent_by ? [r.sent_by, ...leads] : leads;
@@ -320,6 +323,8 @@ export async function giveFeedback(db: Db, principal: Principal, ctx: AuditConte
     if (!opened.ok) return opened;
     const r = opened.r;
     const reference = referralReference(r.reference);
+    // Feedback tells the referrer the outcome, so there must be one; it also moves the status past 'decided'.
+    if (!(await hasDecision(tx, id))) return invalid('text', `Record a decision on referral ${reference} before giving feedback`);
     const u = await insertUpdate(tx, { referralId: id, kind: 'feedback', text: input.text, recordedBy: principal.userId, organisationId: principal.organisationId });
     await setStatus(tx, id, nextStatus(r.status, 'feedback'));
     await onEvent(tx, 'referral.outcome-received', { actor: ctx, organisationId: r.referring_organisation_id, childId: r.child_id, subject: { type: 'referral', id }, occurredAt: u.recorded_at, now });
@@ -341,7 +346,7 @@ export async function closeReferral(db: Db, principal: Principal, ctx: AuditCont
     const r = opened.r;
     const reference = referralReference(r.reference);
     if (r.status === 'closed') return invalid('status', `Referral ${reference} is already closed`);
-    if (r.status !== 'decided' && r.status !== 'feedback_given') return invalid('status', `Record a decision on referral ${reference} before closing it`);
+    if (!(await hasDecision(tx, id))) return invalid('status', `Record a decision on referral ${reference} before closing it`);
     await setStatus(tx, id, 'closed');
     await recordEvent(tx, {
       childId: r.child_id, organisationId: r.referring_organisation_id, type: 'record', occurredAt: new Date(), recordedBy: principal.userId,
@@ -394,7 +399,7 @@ export async function escalateReferral(db: Db, principal: Principal, ctx: AuditC
     if (!opened.ok) return opened;
     const r = opened.r;
     const reference = referralReference(r.reference);
-    if (r.status !== 'decided' && r.status !== 'feedback_given' && r.status !== 'closed') return invalid('reason', `There is no outcome on referral ${reference} to disagree with yet`);
+    if (!(await hasDecision(tx, id))) return invalid('reason', `There is no outcome on referral ${reference} to disagree with yet`);
     const existing = (await escalationsOf(tx, id)).at(-1);
     if (existing?.resolved) return invalid('reason', `The escalation of referral ${reference} has been resolved`);
     const stage = existing ? existing.stages.length + 1 : 1;

@@ -108,12 +108,13 @@ function referralSummary(r: ReferralRow) {
 
 function referralPage(v: ReferralView) {
   const r = v.referral;
+  const decided = v.updates.some((u) => u.kind === 'decision');
   const sections = documentSections(r.content, null).map((s) => ({ ...s, rows: summaryRows(s) }));
   return {
     r: referralSummary(r), sections, missing: missingView(r.missing), consentNotice: consentNotice(r.content), updates: updatesView(v.updates), escalations: escalationsView(v.escalations),
     telephone: r.method === 'telephone' ? { spokenTo: r.telephoned_to, at: r.telephoned_at, confirmedAt: r.written_confirmation_sent_at } : null,
-    decided: v.updates.some((u) => u.kind === 'decision'), closed: r.status === 'closed', acknowledged: v.updates.some((u) => u.kind === 'acknowledgement'),
-    mayEscalate: v.mayFollowUp && (r.status === 'decided' || r.status === 'feedback_given' || r.status === 'closed') && !(v.escalations.at(-1)?.stages.length === ESCALATION_STAGES) && !v.escalations.at(-1)?.resolved,
+    decided, closed: r.status === 'closed', acknowledged: v.updates.some((u) => u.kind === 'acknowledgement'),
+    mayEscalate: v.mayFollowUp && decided && !(v.escalations.at(-1)?.stages.length === ESCALATION_STAGES) && !v.escalations.at(-1)?.resolved,
     openEscalation: v.escalations.length > 0 && !v.escalations.at(-1)!.resolved,
     responseAction: v.side === 'front-door' ? `/front-door/referrals/${r.id}/escalation-response` : `/referrals/${r.id}/escalation-response`,
     side: v.side,

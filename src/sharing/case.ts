@@ -60,9 +60,14 @@ export function caseSummary(c: CaseRow) {
   };
 }
 
-/** A date the user entered: a real date, not in the future. */
+/** The earliest date accepted: earlier is a typing slip, and years below 100 break date arithmetic downstream. */
+export const EARLIEST_DATE = '1900-01-01';
+
+/** A date the user entered: a real date, not in the future, not before 1900. */
 export function pastDateProblem(value: string, today: string, what: string): string | null {
   if (!isValidIsoDate(value)) return `Enter ${what} as a real date, like 27 3 2026`;
-  if (value > today) return `${what[0]!.toUpperCase()}${what.slice(1)} must be today or in the past`;
+  const What = `${what[0]!.toUpperCase()}${what.slice(1)}`;
+  if (value > today) return `${What} must be today or in the past`;
+  if (value < EARLIEST_DATE) return `${What} must be in 1900 or later`;
   return null;
 }

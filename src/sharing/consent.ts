@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Principal } from '../platform/access/policy.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
+import { londonDateTime } from '../platform/calendar/london-time.ts';
 import { addWorkingDays, londonDateOf } from '../platform/calendar/working-days.ts';
 import { withTransaction, type Db, type Queryable } from '../platform/db/pool.ts';
 import { recordEvent } from '../chronology/events.ts';
@@ -71,7 +72,9 @@ export interface ConsentOverview {
   requirement: ReturnType<typeof consentRequirement> | null;
   /** what the rules say for the latest decision; null until a decision is recorded */
   rules: ProceedAnswer | null;
-  /** the answer before any approval: whether a manager could approve now */
+  /** the latest approval was given for the current decision and nobody's consent has been recorded since */
+  approvalStands: boolean;
+  /** whether a manager could approve now: the rules ask for it and no approval stands */
   approvable: boolean;
   caseConsent: ReturnType<typeof caseConsentStatus>;
   history: (ConsentRow & { subjectName: string })[];
@@ -99,12 +102,13 @@ export async function loadOverview(db: Queryable, c: CaseRow, today: string): Pr
   const approvalFacts = approval ? { approvedByName: approval.approved_by_name, approvedAt: approval.approved_at, tellParentUnsafe: approval.tell_parent_unsafe } : null;
   const rules = c.outcome ? canProceed(c.outcome, consents, approvalFacts) : null;
   const before = c.outcome ? canProceed(c.outcome, consents, null) : null;
-  const approvable = !!before && before.needsManagerApproval && !consents.some((x) => x.status === null);
+  const approvalStands = !!approval && approval.decision_id === c.decision_id && !history.some((r) => r.recorded_at > approval.approved_at);
+  const approvable = !approvalStands && !!before && before.needsManagerApproval && !consents.some((x) => x.status === null);
   const names = new Map<string, string>([['child', summary.childName], ...members.filter((m) => m.person_id).map((m) => [`person:${m.person_id}`, m.name] as [string, string])]);
   return {
     case: summary, subjects, warnings: asked.warnings, childAge: asked.childAge, unborn: asked.unborn,
     childUnderstandingCanBeJudged: asked.childUnderstandingCanBeJudged, judgement, approval,
-    requirement: c.outcome ? consentRequirement(c.outcome) : null, rules, approvable, caseConsent: caseConsentStatus(consents),
+    requirement: c.outcome ? consentRequirement(c.outcome) : null, rules, approvalStands, approvable, caseConsent: caseConsentStatus(consents),
     history: history.map((r) => ({ ...r, subjectName: names.get(keyOf(r)) ?? 'Someone no longer in the household' })),
   };
 }
@@ -196,6 +200,11 @@ export async function approveWithoutConsent(db: Db, principal: Principal, ctx: A
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`consent:${concernId}`]);
     const overview = await loadOverview(tx, c, today);
     if (!c.outcome) return invalid('reasons', 'No decision has been recorded for this concern yet');
+    // Read under the lock, so a second manager approving at the same moment sees the first approval.
+    if (overview.approvalStands) {
+      const a = overview.approval!;
+      return invalid('reasons', `Going ahead without consent has already been approved for this decision, by ${a.approved_by_name} on ${londonDateTime.format(a.approved_at)}`);
+    }
     if (!overview.approvable) {
       const requirement = consentRequirement(c.outcome);
       return invalid('reasons', requirement === 'required'

@@ -73,17 +73,18 @@ function refuseJson(reply: FastifyReply, reason: string) {
 const badRequest = (field: string, message: string) => ({ error: 'Bad Request', field, message: `${field}: ${message}` });
 
 // ---- form values ----
+// Kept whole (the body limit bounds them): the schemas refuse what is too long, and the page shows it all back.
 
 interface ConsentValues { status: string; method: string; notSoughtReason: string; reasonText: string; childsView: string; day: string; month: string; year: string }
 interface SharingValues { share: string; what: string; recipient: string; purpose: string; article6: string; article9: string[]; reasons: string; day: string; month: string; year: string }
 
 const readConsent = (b: Record<string, unknown>): ConsentValues => ({
-  status: one(b.status), method: one(b.method), notSoughtReason: one(b.notSoughtReason), reasonText: one(b.reasonText).slice(0, 5000),
-  childsView: one(b.childsView).slice(0, 5000), day: one(b['date-day']), month: one(b['date-month']), year: one(b['date-year']),
+  status: one(b.status), method: one(b.method), notSoughtReason: one(b.notSoughtReason), reasonText: one(b.reasonText),
+  childsView: one(b.childsView), day: one(b['date-day']), month: one(b['date-month']), year: one(b['date-year']),
 });
 const readSharing = (b: Record<string, unknown>): SharingValues => ({
-  share: one(b.share), what: one(b.what).slice(0, 5000), recipient: one(b.recipient).slice(0, 500), purpose: one(b.purpose).slice(0, 5000),
-  article6: one(b.article6), article9: many(b.article9), reasons: one(b.reasons).slice(0, 5000),
+  share: one(b.share), what: one(b.what), recipient: one(b.recipient), purpose: one(b.purpose),
+  article6: one(b.article6), article9: many(b.article9), reasons: one(b.reasons),
   day: one(b['decidedOn-day']), month: one(b['decidedOn-month']), year: one(b['decidedOn-year']),
 });
 
@@ -157,7 +158,7 @@ export function sharingRoutes(app: FastifyInstance, db: Db) {
   app.post<ConcernParams>('/concerns/:concernId/consent/understanding', { config: { access: 'sharing:record' } }, async (req, reply) => {
     if (!UUID.test(req.params.concernId)) return refusePage(reply, 'not-found');
     const b = bodyOf(req);
-    const values = { sufficientUnderstanding: one(b.sufficientUnderstanding), reasons: one(b.reasons).slice(0, 5000) };
+    const values = { sufficientUnderstanding: one(b.sufficientUnderstanding), reasons: one(b.reasons) };
     const parsed = judgementInputSchema.safeParse({ sufficientUnderstanding: values.sufficientUnderstanding === 'yes' ? true : values.sufficientUnderstanding === 'no' ? false : undefined, reasons: values.reasons });
     if (!parsed.success) return consentPage(req, reply, { values, errors: zodFormErrors(parsed.error) });
     const r = await recordUnderstanding(db, p(req), auditContext(req), req.params.concernId, parsed.data);
@@ -228,7 +229,7 @@ export function sharingRoutes(app: FastifyInstance, db: Db) {
   app.post<ConcernParams>('/concerns/:concernId/consent/approval', { config: { access: 'sharing:countersign' } }, async (req, reply) => {
     if (!UUID.test(req.params.concernId)) return refusePage(reply, 'not-found');
     const b = bodyOf(req);
-    const values = { reasons: one(b.reasons).slice(0, 5000), tellParentUnsafe: one(b.tellParentUnsafe), unsafeReason: one(b.unsafeReason).slice(0, 5000) };
+    const values = { reasons: one(b.reasons), tellParentUnsafe: one(b.tellParentUnsafe), unsafeReason: one(b.unsafeReason) };
     const parsed = approvalInputSchema.safeParse({
       reasons: values.reasons, tellParentUnsafe: values.tellParentUnsafe === 'yes' ? true : values.tellParentUnsafe === 'no' ? false : undefined,
       unsafeReason: values.unsafeReason || null,
@@ -299,7 +300,7 @@ export function sharingRoutes(app: FastifyInstance, db: Db) {
 
   app.post<IdParams>('/sharing/:id/countersign', { config: { access: 'sharing:countersign' } }, async (req, reply) => {
     if (!UUID.test(req.params.id)) return refusePage(reply, 'not-found');
-    const note = one(bodyOf(req).note).slice(0, 5000);
+    const note = one(bodyOf(req).note);
     const values = { ...emptyEntry(), note };
     const parsed = countersignInputSchema.safeParse({ note: note || null });
     if (!parsed.success) return entryPage(req, reply, values, zodFormErrors(parsed.error));
@@ -314,7 +315,7 @@ export function sharingRoutes(app: FastifyInstance, db: Db) {
   app.post<IdParams>('/sharing/:id/shared', { config: { access: 'sharing:record' } }, async (req, reply) => {
     if (!UUID.test(req.params.id)) return refusePage(reply, 'not-found');
     const b = bodyOf(req);
-    const values = { note: '', how: one(b.how).slice(0, 1000), day: one(b['sharedOn-day']), month: one(b['sharedOn-month']), year: one(b['sharedOn-year']) };
+    const values = { note: '', how: one(b.how), day: one(b['sharedOn-day']), month: one(b['sharedOn-month']), year: one(b['sharedOn-year']) };
     const parsed = sharedInputSchema.safeParse({ sharedOn: dateFrom(values.day, values.month, values.year) || undefined, how: values.how });
     if (!parsed.success) return entryPage(req, reply, values, formErrors(parsed.error, ['sharedOn']));
     const r = await markShared(db, p(req), auditContext(req), req.params.id, parsed.data);

@@ -130,9 +130,11 @@ export interface NewConsent {
 
 export async function insertConsent(db: Queryable, c: NewConsent) {
   const { rows } = await db.query<{ id: string; recorded_at: Date }>(
+    // clock_timestamp, not the transaction's start: taken under the case's consent lock, so it orders this record
+    // against an approval (loadOverview compares them).
     `INSERT INTO consent_records (concern_id, decision_id, child_id, organisation_id, person_id, status, status_date, method, sought_by,
-                                  not_sought_reason, reason_text, childs_view, supersedes, recorded_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id, recorded_at`,
+                                  not_sought_reason, reason_text, childs_view, supersedes, recorded_by, recorded_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp()) RETURNING id, recorded_at`,
     [c.concernId, c.decisionId, c.childId, c.organisationId, c.personId, c.status, c.statusDate, c.method, c.soughtBy,
       c.notSoughtReason, c.reasonText, c.childsView, c.supersedes, c.recordedBy],
   );
@@ -141,6 +143,7 @@ export async function insertConsent(db: Queryable, c: NewConsent) {
 
 export interface ApprovalRow {
   id: string;
+  decision_id: string | null;
   approved_by: string;
   approved_by_name: string;
   approver_role: string;
@@ -156,7 +159,7 @@ export interface ApprovalRow {
 
 export async function latestApproval(db: Queryable, concernId: string): Promise<ApprovalRow | null> {
   const { rows } = await db.query<ApprovalRow>(
-    `SELECT a.id, a.approved_by, u.name AS approved_by_name, a.approver_role, a.approved_at, a.reasons, a.front_door_told,
+    `SELECT a.id, a.decision_id, a.approved_by, u.name AS approved_by_name, a.approver_role, a.approved_at, a.reasons, a.front_door_told,
             a.tell_parent_unsafe, a.unsafe_reason, a.referrer_id, a.task_id, t.due_date AS task_due_date
        FROM consent_approvals a JOIN users u ON u.id = a.approved_by LEFT JOIN tasks t ON t.id = a.task_id
       WHERE a.concern_id = $1 ORDER BY a.approved_at DESC, a.id DESC LIMIT 1`,
@@ -170,9 +173,10 @@ export async function insertApproval(db: Queryable, a: {
   reasons: string; frontDoorTold: 'withheld' | 'not_sought'; tellParentUnsafe: boolean; unsafeReason: string | null; referrerId: string; taskId: string | null;
 }) {
   const { rows } = await db.query<{ id: string; approved_at: Date }>(
+    // clock_timestamp, as for consent records: ordered by the consent lock, not by when the transaction began.
     `INSERT INTO consent_approvals (concern_id, decision_id, child_id, organisation_id, approved_by, approver_role, reasons, front_door_told,
-                                    tell_parent_unsafe, unsafe_reason, referrer_id, task_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, approved_at`,
+                                    tell_parent_unsafe, unsafe_reason, referrer_id, task_id, approved_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, clock_timestamp()) RETURNING id, approved_at`,
     [a.concernId, a.decisionId, a.childId, a.organisationId, a.approvedBy, a.approverRole, a.reasons, a.frontDoorTold,
       a.tellParentUnsafe, a.unsafeReason, a.referrerId, a.taskId],
   );

@@ -277,6 +277,54 @@ describe('the API', () => {
     for (const a of ['referral.send', 'referral.api-view', 'referral.written-confirmation', 'referral.acknowledge', 'referral.decide', 'referral.close', 'referral.escalate', 'referral.escalate-stage', 'referral.escalation-response']) assert.ok(actions.includes(a), a);
   });
 
+  test('feedback needs a recorded decision; close and escalation look for the decision, not the status', async () => {
+    const c = await createReferralCase(t.db, s);
+    let res = await dsl.json('POST', `/api/v1/concerns/${c.concernId}/referrals`, { method: 'online' });
+    assert.equal(res.statusCode, 201, res.body);
+    const id = res.json().referral.id as string;
+
+    res = await frontDoor.json('POST', `/api/v1/referrals/${id}/feedback`, { text: 'We are looking at it' });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().field, 'text');
+    assert.match(res.json().message, /Record a decision on referral R-\d{6} before giving feedback/);
+
+    // the page offers no feedback form before the decision; a post anyway is refused with the text kept
+    let page = await frontDoor.get(`/front-door/referrals/${id}`);
+    assert.doesNotMatch(page.body, new RegExp(`action="/front-door/referrals/${id}/feedback"`));
+    assert.match(page.body, /Record the decision/);
+    res = await frontDoor.post(`/front-door/referrals/${id}/feedback`, { text: 'Typed before the decision' });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /There is a problem/);
+    assert.match(res.body, /href="#text"/);
+    assert.match(res.body, /before giving feedback/);
+    assert.match(res.body, /Typed before the decision/);
+    const { rows: [before] } = await t.db.query(`SELECT status, (SELECT count(*)::int FROM referral_updates WHERE referral_id = $1) AS updates FROM referrals WHERE id = $1`, [id]);
+    assert.deepEqual(before, { status: 'sent', updates: 0 });
+
+    // a status that says more than the updates do is not enough to close or to disagree
+    await t.db.query(`UPDATE referrals SET status = 'feedback_given' WHERE id = $1`, [id]);
+    res = await frontDoor.json('POST', `/api/v1/referrals/${id}/close`, {});
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().field, 'status');
+    res = await dsl.json('POST', `/api/v1/referrals/${id}/escalations`, { reason: 'We disagree' });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().field, 'reason');
+    assert.doesNotMatch((await dsl.get(`/referrals/${id}`)).body, new RegExp(`href="/referrals/${id}/escalate"`));
+    await t.db.query(`UPDATE referrals SET status = 'sent' WHERE id = $1`, [id]);
+
+    res = await frontDoor.json('POST', `/api/v1/referrals/${id}/decision`, { level: 'Level 3', outcome: 'section_47', rationale: 'Injury with a disclosure' });
+    assert.equal(res.statusCode, 201, res.body);
+    page = await frontDoor.get(`/front-door/referrals/${id}`);
+    assert.match(page.body, new RegExp(`action="/front-door/referrals/${id}/feedback"`));
+    res = await frontDoor.json('POST', `/api/v1/referrals/${id}/feedback`, { text: 'A strategy discussion is being held today.' });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().referral.status, 'feedback_given');
+    res = await frontDoor.json('POST', `/api/v1/referrals/${id}/close`, {});
+    assert.equal(res.statusCode, 201, res.body);
+    res = await dsl.json('POST', `/api/v1/referrals/${id}/escalations`, { reason: 'We disagree' });
+    assert.equal(res.statusCode, 201, res.body);
+  });
+
   test('a decision that is not a referral, and a restricted case, cannot be referred', async () => {
     const c = await createReferralCase(t.db, s);
     await t.db.query(`INSERT INTO decisions (concern_id, child_id, organisation_id, outcome, rationale, decided_by) VALUES ($1, $2, $3, 'monitor', 'Changed mind', $4)`, [c.concernId, c.childId, s.schoolId, s.dsl.id]);

@@ -194,6 +194,54 @@ describe('proceeding without consent', () => {
     assert.equal(tasks.length, 0);
   });
 
+  test('approval is given once for a decision, even by two managers at once; the form is not offered again', async () => {
+    const c = await createCase(t.db, { organisationId, raisedBy: dsl.id, outcome: 'front_door_child_protection', dateOfBirth: agedExactly(8) });
+    for (const a of c.adults.filter((x) => x.parentalResponsibility)) {
+      await dslClient.json('POST', `/api/v1/concerns/${c.concernId}/consent`, { subject: `person:${a.personId}`, status: 'refused', date: today, method: 'in_person' });
+    }
+    const secondManager = new Client(t.app);
+    await secondManager.signIn(await createUser(t.db, 'line_manager', { organisationId, enrolTotp: true }));
+    const url = `/api/v1/concerns/${c.concernId}/consent/approval`;
+    const results = await Promise.all([
+      managerClient.json('POST', url, { reasons: 'Risk of significant harm', tellParentUnsafe: false }),
+      secondManager.json('POST', url, { reasons: 'Risk of significant harm, agreed', tellParentUnsafe: false }),
+    ]);
+    assert.deepEqual(results.map((r) => r.statusCode).sort(), [201, 400], results.map((r) => r.body).join('\n'));
+    const refused = results.find((r) => r.statusCode === 400)!.json();
+    assert.equal(refused.field, 'reasons');
+    assert.match(refused.message, /already been approved/);
+    const tasks = (await t.db.query<{ title: string }>('SELECT title FROM tasks WHERE concern_id = $1', [c.concernId])).rows;
+    assert.deepEqual(tasks.map((x) => x.title), [TELL_PARENT_TASK_TITLE]);
+    assert.equal(await auditCount('consent.approve', c.concernId), 1);
+
+    let res = await managerClient.json('POST', url, { reasons: 'Again', tellParentUnsafe: false });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.json().message, /already been approved/);
+    res = await secondManager.get(`/concerns/${c.concernId}/consent/approval`);
+    assert.equal(res.statusCode, 200);
+    assert.doesNotMatch(res.body, /name="reasons"/);
+    assert.match(res.body, /Latest approval/);
+
+    // a change to someone's consent after the approval may be approved afresh
+    res = await dslClient.json('POST', `/api/v1/concerns/${c.concernId}/consent`, { subject: `person:${c.adults[0]!.personId}`, status: 'not_sought', date: today, notSoughtReason: 'increased_risk_to_child' });
+    assert.equal(res.statusCode, 201, res.body);
+    res = await secondManager.get(`/concerns/${c.concernId}/consent/approval`);
+    assert.match(res.body, /name="reasons"/);
+    res = await secondManager.json('POST', url, { reasons: 'Still a risk of significant harm', tellParentUnsafe: true, unsafeReason: 'He is the alleged perpetrator' });
+    assert.equal(res.statusCode, 201, res.body);
+  });
+
+  test('a consent date before 1900 is a 400 naming the date', async () => {
+    const c = await createCase(t.db, { organisationId, raisedBy: dsl.id, outcome: 'early_help' });
+    for (const date of ['1026-05-05', '0099-01-01']) {
+      const res = await dslClient.json('POST', `/api/v1/concerns/${c.concernId}/consent`, { subject: `person:${c.adults[0]!.personId}`, status: 'given', date, method: 'in_writing' });
+      assert.equal(res.statusCode, 400, `${date}: ${res.body}`);
+      assert.equal(res.json().field, 'date');
+      assert.match(res.json().message, /must be in 1900 or later/);
+    }
+    assert.equal((await t.db.query('SELECT 1 FROM consent_records WHERE concern_id = $1', [c.concernId])).rows.length, 0);
+  });
+
   test('the approval waits until everyone listed has something recorded', async () => {
     const c = await createCase(t.db, { organisationId, raisedBy: dsl.id, outcome: 'front_door_child_protection', dateOfBirth: agedExactly(8) });
     const res = await managerClient.json('POST', `/api/v1/concerns/${c.concernId}/consent/approval`, { reasons: 'x', tellParentUnsafe: false });
@@ -227,6 +275,19 @@ describe('consent pages, JavaScript off', () => {
     res = await dslClient.get(String(res.headers.location));
     assert.match(res.body, /Consent recorded/);
     assert.match(res.body, /Refused/);
+  });
+
+  test('a reason over 5000 characters is refused with the whole text shown back, not cut and saved', async () => {
+    const c = await createCase(t.db, { organisationId, raisedBy: dsl.id, outcome: 'front_door_child_protection', dateOfBirth: agedExactly(8) });
+    const long = `${'z'.repeat(6000)}END-OF-REASON`;
+    const [y, m, d] = today.split('-');
+    const res = await dslClient.post(`/concerns/${c.concernId}/consent/${c.adults[0]!.personId}`, { status: 'refused', method: 'in_person', reasonText: long, 'date-day': d!, 'date-month': m!, 'date-year': y! });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /There is a problem/);
+    assert.match(res.body, /href="#reasonText"/);
+    assert.match(res.body, /Must be 5000 characters or fewer/);
+    assert.ok(res.body.includes(long), 'the whole text is shown back');
+    assert.equal((await t.db.query('SELECT 1 FROM consent_records WHERE concern_id = $1', [c.concernId])).rows.length, 0);
   });
 
   test('the approval page: managers only; the DSL with the permission still cannot approve their own referral', async () => {

@@ -125,6 +125,25 @@ describe('recording decisions', () => {
     assert.equal((await clients.manager!.json('POST', url, share())).statusCode, 403);
     await assert.rejects(t.db.query('DELETE FROM sharing_decisions'), /append-only/);
   });
+
+  test('a date before 1900 is a 400 naming the field, for the decision and for when it was shared', async () => {
+    const c = await createCase(t.db, { organisationId, raisedBy: dsl.id, outcome: 'front_door_child_protection' });
+    const url = `/api/v1/concerns/${c.concernId}/sharing`;
+    for (const date of ['1026-05-05', '0099-01-01']) {
+      const res = await clients.dsl!.json('POST', url, share({ decidedOn: date }));
+      assert.equal(res.statusCode, 400, `${date}: ${res.body}`);
+      assert.equal(res.json().field, 'decidedOn');
+      assert.match(res.json().message, /must be in 1900 or later/);
+    }
+    assert.equal((await t.db.query('SELECT 1 FROM sharing_decisions WHERE concern_id = $1', [c.concernId])).rows.length, 0);
+    const id = (await clients.dsl!.json('POST', url, share())).json().id;
+    for (const date of ['1026-05-05', '0099-01-01']) {
+      const res = await clients.dsl!.json('POST', `/api/v1/sharing/${id}/shared`, { sharedOn: date, how: 'Secure email' });
+      assert.equal(res.statusCode, 400, `${date}: ${res.body}`);
+      assert.equal(res.json().field, 'sharedOn');
+      assert.match(res.json().message, /must be in 1900 or later/);
+    }
+  });
 });
 
 describe('pages and the organisation-wide log', () => {
@@ -167,6 +186,21 @@ describe('pages and the organisation-wide log', () => {
     assert.equal((await clients.manager!.get('/sharing')).statusCode, 403);
     const audit = (await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'sharing.log.view'")).rows[0]!.n;
     assert.ok(audit >= 3);
+  });
+
+  test('text over the limit is refused with the whole text shown back, not cut and saved', async () => {
+    const c = await createCase(t.db, { organisationId, raisedBy: dsl.id, outcome: 'front_door_child_protection' });
+    const long = `${'y'.repeat(6000)}END-OF-WHAT`;
+    const [y, m, d] = today.split('-');
+    const res = await clients.dsl!.post(`/concerns/${c.concernId}/sharing`, {
+      share: 'no', what: long, recipient: 'Kent Police', purpose: 'They asked', reasons: 'Not proportionate', 'decidedOn-day': d!, 'decidedOn-month': m!, 'decidedOn-year': y!,
+    });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /There is a problem/);
+    assert.match(res.body, /href="#what"/);
+    assert.match(res.body, /Must be 5000 characters or fewer/);
+    assert.ok(res.body.includes(long), 'the whole text is shown back');
+    assert.equal((await t.db.query('SELECT 1 FROM sharing_decisions WHERE concern_id = $1', [c.concernId])).rows.length, 0);
   });
 
   test('overdue to share: a back-dated decision not yet shared', async () => {
