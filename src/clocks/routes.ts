@@ -13,10 +13,13 @@ import { clockStatus, dueInWords, dueSoonInWords, lengthInWords, STATUS_TAGS, ti
 import { DEFAULT_SET, shippedCatalogue, type ClockCatalogue } from './definitions.ts';
 import { ClockError, eventsFor, onEvent } from './operations.ts';
 import { EVENT_NAME, type ClockDefinition, type ResolvedSet } from './schema.ts';
-import { childOrganisations, listRecentlyStopped, listRunning, type ListedClock } from './store.ts';
+import { childOrganisations, listRecentlyStopped, listRunning, tallyClocks, type ListedClock } from './store.ts';
 
 const VIEWS = 'clocks/views';
 const RECENT_DAYS = 30;
+/** How many running clocks the list shows (soonest due), and how many recently stopped ones. */
+const RUNNING_LIMIT = 200;
+const STOPPED_LIMIT = 50;
 /** An event may be recorded a little ahead of the server's clock (devices drift), never further. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -128,14 +131,20 @@ export function clockRoutes(app: FastifyInstance, db: Db, opts: { catalogue?: Cl
   const catalogue = opts.catalogue ?? shippedCatalogue();
 
   /** The organisation's running clocks and those met or missed recently, audited as a read. */
-  async function load(req: FastifyRequest, state: 'running' | 'stopped' | 'all', action: string) {
+  async function load(req: FastifyRequest, state: 'running' | 'stopped' | 'all', action: string, withTally = false) {
     const p = req.principal!;
     const now = new Date();
     return withTransaction(db, async (tx) => {
       // Clocks about allegations (LADO) are seen only by those who may see the restricted records they belong to.
       const restrictedOk = canSeeRestricted(p, p.organisationId);
-      const running = state === 'stopped' ? [] : await listRunning(tx, p.organisationId, restrictedOk);
-      const stopped = state === 'running' ? [] : await listRecentlyStopped(tx, p.organisationId, new Date(now.getTime() - RECENT_DAYS * 86_400_000), restrictedOk);
+      const since = new Date(now.getTime() - RECENT_DAYS * 86_400_000);
+      // One more than is shown, to say when there are more.
+      const runningRows = state === 'stopped' ? [] : await listRunning(tx, p.organisationId, restrictedOk, RUNNING_LIMIT + 1);
+      const stoppedRows = state === 'running' ? [] : await listRecentlyStopped(tx, p.organisationId, since, restrictedOk, STOPPED_LIMIT + 1);
+      const running = runningRows.slice(0, RUNNING_LIMIT);
+      const stopped = stoppedRows.slice(0, STOPPED_LIMIT);
+      const hasMore = { running: runningRows.length > RUNNING_LIMIT, stopped: stoppedRows.length > STOPPED_LIMIT };
+      const tally = withTally ? await tallyClocks(tx, p.organisationId, since, restrictedOk) : null;
       // A child's name is shown only to those the policy lets see the child's record.
       const showChild = canSeeChild(p, [p.organisationId]);
       const named = [...running, ...stopped].filter((c) => showChild && c.child?.knownToOrganisation).length;
@@ -143,19 +152,20 @@ export function clockRoutes(app: FastifyInstance, db: Db, opts: { catalogue?: Cl
         action, recordType: 'clock', recordId: null,
         details: { running: running.length, stopped: stopped.length, childrenNamed: named },
       });
-      return { now, running, stopped, showChild };
+      return { now, running, stopped, showChild, hasMore, tally };
     });
   }
 
   app.get('/clocks', { config: { access: 'clocks:view' } }, async (req, reply) => {
-    const { now, running, stopped, showChild } = await load(req, 'all', 'clock.list');
+    const { now, running, stopped, showChild, hasMore, tally } = await load(req, 'all', 'clock.list', true);
     const rows = running.map((c) => describe(catalogue, c, now, showChild));
+    // Counted over every clock, not just those listed.
     const counts = { overdue: 0, 'due-soon': 0, running: 0, met: 0, missed: 0 } as Record<ClockStatus, number>;
-    for (const r of rows) counts[r.status] += 1;
+    for (const c of tally!.running) counts[clockStatus({ ...c, stoppedAt: null }, now)] += 1;
     const recent = stopped.map((c) => describe(catalogue, c, now, showChild));
     return reply.view(`${VIEWS}/dashboard.njk`, {
-      title: 'Clocks', rows, recent, counts, recentDays: RECENT_DAYS,
-      metCount: recent.filter((r) => r.status === 'met').length, missedCount: recent.filter((r) => r.status === 'missed').length,
+      title: 'Clocks', rows, recent, counts, recentDays: RECENT_DAYS, hasMore, runningLimit: RUNNING_LIMIT, stoppedLimit: STOPPED_LIMIT,
+      runningTotal: tally!.running.length, metCount: tally!.met, missedCount: tally!.missed,
     });
   });
 
@@ -187,8 +197,8 @@ export function clockRoutes(app: FastifyInstance, db: Db, opts: { catalogue?: Cl
   app.get('/api/v1/clocks', { config: { access: 'clocks:view' } }, async (req, reply) => {
     const q = stateQuery.safeParse(req.query);
     if (!q.success) return reply.code(400).send(zodApiError(q.error));
-    const { now, running, stopped } = await load(req, q.data.state, 'clock.api-list');
-    return { clocks: [...running, ...stopped].map((c) => apiClock(c, now)) };
+    const { now, running, stopped, hasMore } = await load(req, q.data.state, 'clock.api-list');
+    return { clocks: [...running, ...stopped].map((c) => apiClock(c, now)), hasMore };
   });
 
   app.post('/api/v1/clocks/events', { config: { access: 'clocks:view' } }, async (req, reply) => {
@@ -255,10 +265,16 @@ const clockSchema = {
 export const clocksOpenApiPaths = {
   '/api/v1/clocks': {
     get: {
-      summary: "The organisation's clocks: running ones soonest due first, then those stopped in the last 30 days",
+      summary: "The organisation's clocks: running ones soonest due first (up to 200), then those stopped in the last 30 days (up to 50)",
       parameters: [{ name: 'state', in: 'query', schema: { enum: ['running', 'stopped', 'all'], default: 'all' } }],
       responses: {
-        200: { description: 'Clocks with their current status', ...json({ type: 'object', properties: { clocks: { type: 'array', items: clockSchema } } }) },
+        200: { description: 'Clocks with their current status: at most 200 running and 50 stopped; hasMore says when there are more', ...json({
+          type: 'object', required: ['clocks', 'hasMore'],
+          properties: {
+            clocks: { type: 'array', items: clockSchema },
+            hasMore: { type: 'object', properties: { running: { type: 'boolean' }, stopped: { type: 'boolean' } } },
+          },
+        }) },
         400: errorResponse('Bad parameter, named in `field`'), 401: errorResponse('Not signed in'), 403: errorResponse('Not a role that sees clocks'),
       },
     },

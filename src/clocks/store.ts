@@ -197,6 +197,33 @@ export async function listRecentlyStopped(db: Queryable, organisationId: string,
   return rows.map(withChild);
 }
 
+export interface ClockTally {
+  /** every running clock's timing (not only the listed ones), to count by status now */
+  running: { kind: 'deadline' | 'minimum'; dueAt: Date; dueSoonAt: Date }[];
+  /** clocks stopped since the date asked for, by outcome */
+  met: number;
+  missed: number;
+}
+
+/** What the dashboard counts: all of the organisation's clocks, however many the lists show. */
+export async function tallyClocks(db: Queryable, organisationId: string, since: Date, includeRestricted: boolean): Promise<ClockTally> {
+  const [running, stopped] = await Promise.all([
+    db.query<{ kind: 'deadline' | 'minimum'; due_at: Date; due_soon_at: Date }>(
+      `SELECT c.kind, c.due_at, c.due_soon_at FROM clocks c WHERE c.organisation_id = $1 AND c.stopped_at IS NULL AND ($2 OR NOT ${RESTRICTED_CLOCK()})`,
+      [organisationId, includeRestricted],
+    ),
+    db.query<{ met: number; missed: number }>(
+      `SELECT count(*) FILTER (WHERE c.status = 'met')::int AS met, count(*) FILTER (WHERE c.status = 'missed')::int AS missed FROM clocks c
+        WHERE c.organisation_id = $1 AND c.stopped_at IS NOT NULL AND c.stopped_at >= $2 AND ($3 OR NOT ${RESTRICTED_CLOCK()})`,
+      [organisationId, since, includeRestricted],
+    ),
+  ]);
+  return {
+    running: running.rows.map((r) => ({ kind: r.kind, dueAt: r.due_at, dueSoonAt: r.due_soon_at })),
+    met: stopped.rows[0]?.met ?? 0, missed: stopped.rows[0]?.missed ?? 0,
+  };
+}
+
 /**
  * Clocks owed a reminder at `now`: due soon and not yet told, or overdue and not yet told. Locked with
  * SKIP LOCKED so a second worker takes other rows, never the same ones.

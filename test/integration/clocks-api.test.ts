@@ -104,6 +104,22 @@ describe('POST /api/v1/clocks/events', () => {
     assert.ok(entries.rowCount! >= 1 && entries.rows.every((e) => e.restricted));
   });
 
+  test('the dashboard counts every clock, not only those listed, and the API says when there are more', async () => {
+    const { client } = await signedIn('dsl');
+    for (let i = 0; i < 55; i++) {
+      const subjectId = `C-${uniq()}`;
+      await client.json('POST', '/api/v1/clocks/events', { event: 'referral.sent', subjectType: 'referral', subjectId });
+      const ack = await client.json('POST', '/api/v1/clocks/events', { event: 'referral.acknowledged', subjectType: 'referral', subjectId });
+      assert.equal(ack.statusCode, 200, ack.body);
+    }
+    const stopped = await client.json('GET', '/api/v1/clocks?state=stopped');
+    assert.equal(stopped.json().clocks.length, 50);
+    assert.deepEqual(stopped.json().hasMore, { running: false, stopped: true });
+    const page = await client.get('/clocks');
+    assert.match(page.body, /110 met, 0 missed\. The 50 most recent are listed\./);
+    assert.match(page.body, /Running<\/strong> 55</);
+  });
+
   test('bad input gets a 400 naming the field', async () => {
     const { client } = await signedIn('front_door_worker');
     const cases: [Record<string, unknown>, string][] = [
