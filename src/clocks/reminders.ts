@@ -2,12 +2,13 @@
 // DSL and deputies (or the roles the definition names) in the app and by email — once per clock per state. Rows
 // are claimed with FOR UPDATE SKIP LOCKED in the transaction that records the reminder and queues its email, so
 // any number of instances can run the job and none sends a reminder another has sent or is sending.
+import { RESTRICTED_RECORD_ROLES } from '../platform/access/policy.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
 import { withTransaction, type Db } from '../platform/db/pool.ts';
 import { notify } from '../platform/notify/notify.ts';
 import { clockStatus, dueInWords } from './clock.ts';
 import { systemActor } from './operations.ts';
-import { claimReminders, markReminded, usersInRoles, type ClockRow } from './store.ts';
+import { claimReminders, markReminded, subjectRestricted, usersInRoles, type ClockRow } from './store.ts';
 
 export interface ReminderCounts { dueSoon: number; overdue: number; notifications: number }
 
@@ -40,6 +41,12 @@ export function reminderEmail(clock: ClockRow, state: 'due-soon' | 'overdue', pu
   };
 }
 
+/** A clock about an allegation is for those who may see it: the definition's roles among them, or else the DSL. */
+function restrictedRoles(roles: readonly string[]): string[] {
+  const allowed = roles.filter((r) => (RESTRICTED_RECORD_ROLES as readonly string[]).includes(r));
+  return allowed.length ? allowed : ['dsl'];
+}
+
 async function remindBatch(db: Db, now: Date, batchSize: number, publicUrl: string | null): Promise<ReminderCounts & { claimed: number }> {
   return withTransaction(db, async (tx) => {
     const clocks = await claimReminders(tx, now, batchSize);
@@ -48,7 +55,8 @@ async function remindBatch(db: Db, now: Date, batchSize: number, publicUrl: stri
       const status = clockStatus({ kind: clock.kind, dueAt: clock.dueAt, dueSoonAt: clock.dueSoonAt, stoppedAt: null }, now);
       const state = status === 'overdue' ? 'overdue' : 'due-soon';
       const wanted = clock.definition.reminders.on.includes(state);
-      const recipients = wanted ? await usersInRoles(tx, clock.organisationId, clock.definition.reminders.roles) : [];
+      const roles = (await subjectRestricted(tx, clock.subject)) ? restrictedRoles(clock.definition.reminders.roles) : clock.definition.reminders.roles;
+      const recipients = wanted ? await usersInRoles(tx, clock.organisationId, roles) : [];
       const sent = recipients.length ? await notify(tx, recipients, {
         kind: `clock.${state}`, text: reminderText(clock, state), link: `/clocks#clock-${clock.id}`, email: reminderEmail(clock, state, publicUrl),
       }) : 0;

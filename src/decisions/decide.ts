@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { concernForTriage, concernReference, type Refusal } from '../concerns/triage.ts';
 import type { ConcernRow } from '../concerns/triage-store.ts';
 import { recordEvent } from '../chronology/events.ts';
-import { canSeeConcern, canSeeRestricted, canTriageConcern, permissionsOf, type Principal } from '../platform/access/policy.ts';
+import { canSeeConcern, canSeeRestricted, canTriageConcern, permissionsOf, RESTRICTED_RECORD_ROLES, type Principal } from '../platform/access/policy.ts';
 import { ROLES } from '../platform/access/roles.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { isValidIsoDate } from '../platform/calendar/iso-date.ts';
@@ -18,7 +18,7 @@ import {
 } from './store.ts';
 
 /** Who may own the follow-up of a restricted (LADO) decision: only those who may see it. */
-export const RESTRICTED_OWNER_ROLES = ['dsl', 'workforce_admin'];
+export const RESTRICTED_OWNER_ROLES: string[] = [...RESTRICTED_RECORD_ROLES];
 
 /** Who may own any other task: those who can reach /tasks ('tasks:own': not the front door, auditors or system admins). */
 export const TASK_OWNER_ROLES: string[] = ROLES.filter((r) => permissionsOf(r).includes('tasks:own'));

@@ -185,6 +185,16 @@ describe('reminders', () => {
     assert.deepEqual(audit.rows.map((a) => [a.details.state, a.details.recipients]), [['due-soon', 2], ['overdue', 2]]);
   });
 
+  test('a clock about an allegation reminds only those who may see it: the DSL, not the deputy', async () => {
+    const s = await setup();
+    const subject = { type: 'allegation', id: ref('alg').id };
+    const r = await withTransaction(t.db, (tx) => onEvent(tx, 'referral.sent', { organisationId: s.organisationId, childId: s.child.id, subject, occurredAt: londonInstant('2026-12-24', '15:00'), actor: s.actor }));
+    const ack = r.started.find((c) => c.definitionId === 'referral-acknowledgement')!;
+    await sendDueReminders(t.db, londonInstant('2026-12-29', '09:00'));
+    const told = await t.db.query('SELECT user_id FROM notifications WHERE link = $1', [`/clocks#clock-${ack.id}`]);
+    assert.deepEqual(told.rows.map((n) => n.user_id), [s.dsl.id]);
+  });
+
   test('two workers at once send each reminder exactly once', async () => {
     const s = await setup();
     const startedAt = new Date(Date.now() - 10 * 24 * HOUR);

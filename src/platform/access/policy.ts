@@ -115,7 +115,7 @@ export interface ConcernFacts {
 export function canSeeConcern(p: Principal | null, c: ConcernFacts): boolean {
   if (!p) return false;
   if (p.organisationId !== c.organisationId) return false;
-  if (c.restricted) return p.role === 'dsl' || p.role === 'workforce_admin';
+  if (c.restricted) return RESTRICTED_RECORD_ROLES.includes(p.role);
   if (LEADS.has(p.role)) return true;
   return c.raisedBy === p.userId && can(p, 'concerns:raise');
 }
@@ -126,9 +126,12 @@ export function canTriageConcern(p: Principal | null, c: ConcernFacts): boolean 
   return c.restricted ? p.role === 'dsl' : LEADS.has(p.role);
 }
 
+/** The roles that see restricted (LADO) records of their organisation. */
+export const RESTRICTED_RECORD_ROLES: readonly Role[] = ['dsl', 'workforce_admin'];
+
 /** Restricted chronology entries (LADO) are shown only to those who may see restricted concerns. */
 export function canSeeRestricted(p: Principal | null, organisationId: string): boolean {
-  return !!p && p.organisationId === organisationId && (p.role === 'dsl' || p.role === 'workforce_admin');
+  return !!p && p.organisationId === organisationId && RESTRICTED_RECORD_ROLES.includes(p.role);
 }
 
 /** A correction to a concern is made by the person who raised it, or by those who triage it. */
