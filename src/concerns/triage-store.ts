@@ -140,6 +140,13 @@ export async function relatedChildrenConcerns(
          JOIN household_members other ON other.child_id <> mine.child_id
           AND (other.person_id = mine.person_id OR other.related_child_id = mine.related_child_id)
         WHERE mine.child_id = $1
+       UNION
+       -- Both listed in a third child's household (neither record lists the other).
+       SELECT other.related_child_id, 'listed with this child in ' || trim(host.first_name || ' ' || host.last_name) || '’s household', false, 3
+         FROM household_members mine
+         JOIN household_members other ON other.child_id = mine.child_id AND other.related_child_id IS NOT NULL
+         JOIN children host ON host.id = mine.child_id
+        WHERE mine.related_child_id = $1
      ), one AS (
        SELECT DISTINCT ON (child_id) child_id, relationship, reverse FROM linked WHERE child_id <> $1 ORDER BY child_id, rank, relationship
      )

@@ -236,6 +236,18 @@ describe('triage queue', () => {
     assert.match(page.body, /Hope Hart \(shares a household member: half-sister\) has been the subject of 1 concern/);
   });
 
+  test('two children listed only in a third child’s household are linked to each other', async () => {
+    const s = await school();
+    const child = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Max', lastName: 'Hill' });
+    const other = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Noa', lastName: 'Hill' });
+    const host = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Ora', lastName: 'Hill' });
+    await t.db.query("INSERT INTO household_members (child_id, related_child_id, relationship) VALUES ($1, $2, 'brother'), ($1, $3, 'sister')", [host.id, child.id, other.id]);
+    await createConcern(t.db, { childId: other.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 10 * DAY) });
+    const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
+    const page = await (await signedIn(s.dsl)).get(`/triage/${concern.id}`);
+    assert.match(page.body, /Noa Hill \(listed with this child in Ora Hill’s household\) has been the subject of 1 concern/);
+  });
+
   test('a link recorded only on the other child’s record keeps its relationship, or says where it is recorded', async () => {
     const s = await school();
     const child = await createChild(t.db, { organisationId: s.organisationId, firstName: 'Jack', lastName: 'King' });
