@@ -58,7 +58,14 @@ export const STEP_TITLES: Record<StepId, string> = {
 export const MAX_TEXT = 20000;
 /** "20,000", as GOV.UK error messages write numbers. */
 const MAX_TEXT_SHOWN = MAX_TEXT.toLocaleString('en-GB');
+/** A clock a little fast (the user's, or the caller's) must not refuse "just now". */
+const FUTURE_SLACK_MS = 5 * 60 * 1000;
+// Worded once, for the pages and the API alike.
+const IN_THE_PAST = 'The date and time it happened must be in the past';
+const NOT_SURE_ALONE = 'Select “Not sure” on its own, or untick it';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids are checked before they reach a uuid column: anything else there is a database error, not "not found". */
+export const isUuid = (s: string) => UUID.test(s);
 
 export const isStep = (s: string): s is StepId => (STEPS as readonly string[]).includes(s);
 
@@ -149,8 +156,8 @@ function occurredAt(d: ConcernDraft, now: Date, errors: StepError[]): Date | nul
     return null;
   }
   const at = londonToInstant(year, month, day, minutes);
-  if (at.getTime() > now.getTime() + 5 * 60 * 1000) {
-    errors.push({ field: 'whenDay', text: 'The date and time it happened must be in the past' });
+  if (at.getTime() > now.getTime() + FUTURE_SLACK_MS) {
+    errors.push({ field: 'whenDay', text: IN_THE_PAST });
     return null;
   }
   return at;
@@ -201,7 +208,7 @@ export function validateStep(step: StepId, d: ConcernDraft, now: Date, childVisi
     case 'categories': {
       const c = d.categories ?? [];
       if (c.length === 0) errors.push({ field: 'categories', text: 'Select what kind of harm you are worried about, or “Not sure”' });
-      else if (c.includes('not_sure') && c.length > 1) errors.push({ field: 'categories', text: 'Select “Not sure” on its own, or untick it' });
+      else if (c.includes('not_sure') && c.length > 1) errors.push({ field: 'categories', text: NOT_SURE_ALONE });
       break;
     }
     case 'danger':
@@ -234,6 +241,12 @@ export const concernInputSchema = z.object({
 }).superRefine((v, ctx) => {
   if (!v.occurredAt && !v.occurredAtText) ctx.addIssue({ code: 'custom', path: ['occurredAt'], message: 'Give occurredAt, or occurredAtText when the time is not known' });
   if (v.immediateDanger && v.called999 === null) ctx.addIssue({ code: 'custom', path: ['called999'], message: 'Say whether 999 was called' });
+  // The form's rules, so that the API cannot record what the pages would refuse.
+  if (v.occurredAt && v.occurredAt.getTime() > Date.now() + FUTURE_SLACK_MS) ctx.addIssue({ code: 'custom', path: ['occurredAt'], message: IN_THE_PAST });
+  if (v.categories.includes('not_sure') && v.categories.length > 1) ctx.addIssue({ code: 'custom', path: ['categories'], message: NOT_SURE_ALONE });
+  if (!v.immediateDanger && v.called999 !== null) {
+    ctx.addIssue({ code: 'custom', path: ['called999'], message: 'Leave out called999 (or send null) unless the child is in immediate danger' });
+  }
 });
 export type ConcernInput = z.output<typeof concernInputSchema>;
 

@@ -143,7 +143,8 @@ export function concernRecordRoutes(app: FastifyInstance, db: Db, config: Pick<C
       Object.assign(ctx, {
         query, searched: !!query, selected,
         childItems: results.map((r) => ({ value: r.id, text: r.name, hint: r.hint ? { text: r.hint } : undefined, checked: r.id === selected })),
-        addChildHref: `/children/new?returnTo=${encodeURIComponent(`${base}/child`)}`,
+        // The new child comes back here, still changing from check your answers if that is where this began.
+        addChildHref: `/children/new?returnTo=${encodeURIComponent(`${base}/child${change ? '?change=1' : ''}`)}`,
       });
     }
     if (step === 'categories') ctx.categoryItems = categoryItems(d.categories ?? []);
@@ -358,14 +359,14 @@ const concernBody = {
     childId: { type: 'string', format: 'uuid' },
     whatHappened: { type: 'string', maxLength: 20000 },
     childsWords: { type: ['string', 'null'], description: 'exactly what the child said, verbatim' },
-    occurredAt: { type: ['string', 'null'], format: 'date-time', description: 'when it happened; or give occurredAtText' },
+    occurredAt: { type: ['string', 'null'], format: 'date-time', description: 'when it happened, not in the future (5 minutes allowed for clock differences); or give occurredAtText' },
     occurredAtText: { type: ['string', 'null'], description: 'what is known about when, if the time is not known' },
     location: { type: 'string' },
     present: { type: 'string' },
     injuries: { type: ['string', 'null'], description: 'the injuries seen and where on the body; null when none' },
-    categories: { type: 'array', minItems: 1, items: { type: 'string', enum: CONCERN_CATEGORIES.map((c) => c.id) } },
+    categories: { type: 'array', minItems: 1, items: { type: 'string', enum: CONCERN_CATEGORIES.map((c) => c.id) }, description: '"not_sure" only on its own' },
     immediateDanger: { type: 'boolean' },
-    called999: { type: ['boolean', 'null'], description: 'required when immediateDanger is true' },
+    called999: { type: ['boolean', 'null'], description: 'required when immediateDanger is true; null or left out when it is false' },
     toldDslInPerson: { type: 'boolean' },
   },
 };

@@ -9,7 +9,7 @@ import { sendCommit, withTransaction, type Db, type Queryable } from '../platfor
 import { claimDrafts, deleteDraft, loadDraft, mergeDraft } from '../platform/drafts/drafts.ts';
 import { notifyEach, type Notice } from '../platform/notify/notify.ts';
 import { cinFactorsFor } from './categories.ts';
-import { AMENDABLE_FIELDS, formatReference, type AmendmentInput, type ConcernDraft, type ConcernInput } from './form.ts';
+import { AMENDABLE_FIELDS, formatReference, isUuid, type AmendmentInput, type ConcernDraft, type ConcernInput } from './form.ts';
 import {
   childNames, childOrganisationIds, concernRecordingContexts, getConcern, insertAmendment, insertConcerns, listAmendments,
   listConcernDrafts, listRaisedBy, updateConcernField, userAndOrganisationNames,
@@ -56,7 +56,7 @@ export async function discardConcernDraft(db: Queryable, userId: string, draftId
 }
 
 export async function isChildVisible(db: Queryable, principal: Principal, childId: string): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(childId)) return false;
+  if (!isUuid(childId)) return false;
   return canSeeChild(principal, await childOrganisationIds(db, childId));
 }
 
@@ -70,7 +70,7 @@ interface Submission { actor: Actor; input: ConcernInput; publicUrl: string; dra
  * commit): one transaction and two round trips for the lot, each answered once it is committed.
  */
 export async function recordConcern(db: Db, actor: Actor, input: ConcernInput, opts: RecordingOptions & { draftId?: string }): Promise<SubmittedConcern> {
-  if (!/^[0-9a-f-]{36}$/i.test(input.childId)) throw new ChildNotVisibleError();
+  if (!isUuid(input.childId)) throw new ChildNotVisibleError();
   const result = await submissions(db).add({ actor, input, publicUrl: opts.publicUrl, draftId: opts.draftId });
   if (result instanceof Error) throw result;
   return result;
@@ -168,7 +168,7 @@ const factsOf = (c: ConcernRow) => ({ organisationId: c.organisationId, raisedBy
 
 /** A concern as its reader sees it, audited; null when it does not exist or this person may not see it. */
 export async function viewConcern(db: Db, actor: Actor, id: string, action = 'concern.view'): Promise<ConcernView | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   return withTransaction(db, async (tx) => {
     const concern = await getConcern(tx, id);
     if (!concern || !canSeeConcern(actor.principal, factsOf(concern))) return null;
@@ -186,7 +186,7 @@ export type AmendResult =
 
 /** A correction: the new text replaces the current one, and the amendment keeps what it was, who and why. */
 export async function amendConcern(db: Db, actor: Actor, id: string, input: AmendmentInput): Promise<AmendResult> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return { ok: false, reason: 'not-found' };
+  if (!isUuid(id)) return { ok: false, reason: 'not-found' };
   const p = actor.principal;
   return withTransaction(db, async (tx) => {
     const concern = await getConcern(tx, id, true);
@@ -233,7 +233,7 @@ export interface DraftSummary { draftId: string; childName: string | null; updat
 export async function listMyDrafts(db: Db, actor: Actor): Promise<DraftSummary[]> {
   return withTransaction(db, async (tx) => {
     const drafts = await listConcernDrafts(tx, actor.principal.userId);
-    const ids = drafts.map((d) => String(d.data.childId ?? '')).filter((s) => /^[0-9a-f-]{36}$/i.test(s));
+    const ids = drafts.map((d) => String(d.data.childId ?? '')).filter(isUuid);
     const names = await childNames(tx, ids, actor.principal.organisationId);
     if (drafts.length) await recordAudit(tx, actor.audit, { action: 'concern.drafts.list', details: { results: drafts.length } });
     return drafts.map((d) => ({

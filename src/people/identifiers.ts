@@ -85,15 +85,26 @@ export function checkPostcode(input: string): Checked<string> {
   return value ? { ok: true, value } : { ok: false, error: 'Enter a full UK postcode, like ME4 4TR' };
 }
 
+export interface PostcodeSearchKey {
+  /** compacted as child_addresses.postcode_key is: the full postcode, or the outward code when outwardOnly */
+  key: string;
+  outwardOnly: boolean;
+  /** with an outward code, the sector digit typed after it ("ME4 4") */
+  sector?: string;
+}
+
 /**
- * For search: a full postcode or just its outward code ("ME4"), compacted as child_addresses.postcode_key is.
- * Returns null when the text is neither.
+ * For search: a full postcode, its outward code ("ME4"), or its outward code and sector ("ME4 4").
+ * Returns null when the text is none of these.
  */
-export function postcodeSearchKey(input: string): { key: string; outwardOnly: boolean } | null {
+export function postcodeSearchKey(input: string): PostcodeSearchKey | null {
   const full = normalisePostcode(input);
   if (full) return { key: full.replace(' ', ''), outwardOnly: false };
-  const compact = input.replace(/\s+/g, '').toUpperCase();
-  return OUTWARD.test(compact) ? { key: compact, outwardOnly: true } : null;
+  // The space says where the outward code ends: "ME4 4" is ME4, sector 4, not the district ME44.
+  const [outward = '', inward = '', ...rest] = input.trim().toUpperCase().split(/\s+/);
+  if (rest.length || !OUTWARD.test(outward)) return null;
+  if (!inward) return { key: outward, outwardOnly: true };
+  return /^\d$/.test(inward) ? { key: outward, outwardOnly: true, sector: inward } : null;
 }
 
 /** The outward code of a compacted or written postcode ("ME44AA" → "ME4"). */

@@ -1,14 +1,14 @@
 // How closely a child's record matches what someone searched for. Pure: the database supplies the facts
 // (name similarity, phonetic agreement, dates, postcodes, NHS number) and this turns them into one score.
 import { isValidIsoDate, toEpochDay } from '../platform/calendar/iso-date.ts';
-import { outwardCode } from './identifiers.ts';
+import { outwardCode, type PostcodeSearchKey } from './identifiers.ts';
 
 export interface MatchQuery {
   /** the name as typed; how many words it has decides how much one phonetic agreement counts */
   name?: string | null;
   dateOfBirth?: string | null;
-  /** compacted postcode ("ME44AA") or outward code ("ME4") */
-  postcode?: { key: string; outwardOnly: boolean } | null;
+  /** compacted postcode ("ME44AA"), or outward code ("ME4") with perhaps its sector */
+  postcode?: PostcodeSearchKey | null;
   nhsNumber?: string | null;
 }
 
@@ -66,7 +66,12 @@ export function dateOfBirthScore(query: string, c: Pick<MatchCandidate, 'dateOfB
 }
 
 export function postcodeScore(query: NonNullable<MatchQuery['postcode']>, keys: string[]): number {
-  if (query.outwardOnly) return keys.some((k) => outwardCode(k) === query.key) ? 1 : 0;
+  if (query.outwardOnly) {
+    const district = keys.filter((k) => outwardCode(k) === query.key);
+    if (!query.sector) return district.length ? 1 : 0;
+    // The sector is the first character of the three-character inward code.
+    return district.some((k) => k.charAt(k.length - 3) === query.sector) ? 1 : district.length ? 0.3 : 0;
+  }
   if (keys.includes(query.key)) return 1;
   return keys.some((k) => outwardCode(k) === outwardCode(query.key)) ? 0.3 : 0;
 }

@@ -64,6 +64,23 @@ function searchForm(raw: FormValues) {
   return { errors, query: errors.summary.length ? null : q, given };
 }
 
+/**
+ * Where the new-child form goes back to when it was opened from another form: only the concern form's own
+ * pages, so a crafted link cannot send the user (and the new child's id) anywhere else.
+ */
+function safeReturnTo(value: unknown): string | null {
+  return typeof value === 'string' && /^\/concerns\/new\/[A-Za-z0-9/_-]+(\?[A-Za-z0-9=&_-]*)?$/.test(value) && !value.includes('//')
+    ? value : null;
+}
+
+/** The page to go back to, with this child chosen (and "change" kept, so choosing goes back to check your answers). */
+function returnWithChild(returnTo: string, childId: string): string {
+  const url = new URL(returnTo, 'http://localhost');
+  const params = new URLSearchParams({ childId });
+  if (url.searchParams.get('change') === '1') params.set('change', '1');
+  return `${url.pathname}?${params.toString()}`;
+}
+
 export function peopleRoutes(app: FastifyInstance, db: Db) {
   // ---- pages ----
 
@@ -79,25 +96,30 @@ export function peopleRoutes(app: FastifyInstance, db: Db) {
     });
   });
 
-  app.get('/children/new', { config: { access: 'children:edit' } }, async (_req, reply) =>
-    reply.view(`${VIEWS}/new.njk`, { title: 'Add a child', values: { otherKind: 'alias' }, errors: noErrors(), ...FORM_OPTIONS }));
+  app.get('/children/new', { config: { access: 'children:edit' } }, async (req, reply) => {
+    const returnTo = safeReturnTo((req.query as { returnTo?: unknown }).returnTo);
+    return reply.view(`${VIEWS}/new.njk`, { title: 'Add a child', values: { otherKind: 'alias' }, errors: noErrors(), returnTo, ...FORM_OPTIONS });
+  });
 
   app.post('/children/new', { config: { access: 'children:edit' } }, async (req, reply) => {
     const values = formValues(req.body);
+    const returnTo = safeReturnTo(values.returnTo);
     const { input, errors } = readChildForm(values, true);
     const parsed = newChildSchema().safeParse(input);
     if (!parsed.success) addZodErrors(errors, parsed.error);
     if (!parsed.success || errors.summary.length) {
-      return reply.code(400).view(`${VIEWS}/new.njk`, { title: 'Add a child', values, errors, ...FORM_OPTIONS });
+      return reply.code(400).view(`${VIEWS}/new.njk`, { title: 'Add a child', values, errors, returnTo, ...FORM_OPTIONS });
     }
     const result = await createChild(db, actorOf(req), parsed.data);
     if (!result.created) {
       return reply.view(`${VIEWS}/matches.njk`, {
-        title: 'Is this a child you already have a record for?', matches: result.matches,
-        fields: hiddenFields(values, ['confirmNew']), newName: `${parsed.data.firstName} ${parsed.data.lastName}`,
+        title: 'Is this a child you already have a record for?',
+        // From the concern form, using an existing record chooses it there, as creating one would.
+        matches: result.matches.map((m) => ({ ...m, useHref: returnTo ? returnWithChild(returnTo, m.id) : `/children/${m.id}` })),
+        fields: hiddenFields(values, ['confirmNew', 'returnTo']), returnTo, newName: `${parsed.data.firstName} ${parsed.data.lastName}`,
       });
     }
-    return reply.redirect(`/children/${result.id}?created=1`, 303);
+    return reply.redirect(returnTo ? returnWithChild(returnTo, result.id) : `/children/${result.id}?created=1`, 303);
   });
 
   app.get<IdParams>('/children/:id', { config: { access: 'children:view' } }, async (req, reply) => {
@@ -384,7 +406,7 @@ const ref = (name: keyof typeof schemas) => schemas[name];
 export const peopleOpenApiPaths = {
   '/api/v1/children': {
     get: {
-      summary: 'Find children your organisation knows, by name (tolerant of misspellings, variants, hyphens and order), date of birth, postcode (full or outward code) or NHS number',
+      summary: 'Find children your organisation knows, by name (tolerant of misspellings, variants, hyphens and order), date of birth, postcode (full, its outward code like "ME4", or outward code and sector like "ME4 4") or NHS number',
       parameters: ['name', 'dateOfBirth', 'postcode', 'nhsNumber', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 100 } : name === 'dateOfBirth' ? { type: 'string', format: 'date' } : { type: 'string' } })),
       responses: { 200: jsonResponse('Matches, best first', { type: 'object', properties: { results: { type: 'array', items: ref('ChildSearchResult') } } }), ...STD },
     },

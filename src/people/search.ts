@@ -74,6 +74,7 @@ export async function searchChildren(db: Queryable, principal: Principal, query:
     dateOfBirth: dob,
     postcodeKey: postcode?.key ?? null,
     postcodeOutwardOnly: postcode?.outwardOnly ?? false,
+    postcodeSector: postcode?.sector ?? null,
     nhsNumber,
     limit: 500,
   });

@@ -291,6 +291,8 @@ export interface CandidateQuery {
   dateOfBirth: string | null;
   postcodeKey: string | null;
   postcodeOutwardOnly: boolean;
+  /** with an outward code, the sector digit that must follow it */
+  postcodeSector?: string | null;
   nhsNumber: string | null;
   limit: number;
 }
@@ -354,7 +356,8 @@ export async function findCandidates(db: Queryable, q: CandidateQuery): Promise<
     const k = p(q.postcodeKey);
     branches.push(known(q.postcodeOutwardOnly
       ? `SELECT child_id FROM child_addresses WHERE postcode_key >= ${k} AND postcode_key <= ${k} || 'ZZZ'
-           AND length(postcode_key) = length(${k}) + 3 AND left(postcode_key, length(${k})) = ${k}`
+           AND length(postcode_key) = length(${k}) + 3 AND left(postcode_key, length(${k})) = ${k}${q.postcodeSector
+             ? ` AND substr(postcode_key, length(${k}) + 1, 1) = ${p(q.postcodeSector)}` : ''}`
       : `SELECT child_id FROM child_addresses WHERE postcode_key = ${k}`));
   }
   if (q.nhsNumber) branches.push(known(`SELECT id FROM children WHERE nhs_number = ${p(q.nhsNumber)}`));

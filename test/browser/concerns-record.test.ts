@@ -133,6 +133,28 @@ for (const javaScript of [true, false]) {
       await dslPage.context.close();
     });
 
+    test('a child added from the child question comes back to the concern, chosen', async () => {
+      const s = await setting();
+      const { context, page } = await h.newPage({ javaScript });
+      await signInInBrowser(page, s.practitioner);
+      await page.goto('/concerns/new');
+      const draftId = /\/concerns\/new\/([a-z0-9]+)\/child$/.exec(page.url())![1];
+      await clickAndWait(page, 'a:has-text("Add a new child")');
+      assert.match(page.url(), /\/children\/new\?returnTo=/);
+      await page.fill('#firstName', 'Perpetua');
+      await page.fill('#lastName', 'Ashdown');
+      await page.fill('#dateOfBirth-day', '12');
+      await page.fill('#dateOfBirth-month', '6');
+      await page.fill('#dateOfBirth-year', '2016');
+      await cont(page);
+      assert.match(page.url(), new RegExp(`/concerns/new/${draftId}/child\\?childId=[0-9a-f-]{36}$`));
+      await expectAccessible(page, 'child step with the new child');
+      assert.equal(await page.isChecked('text=Perpetua Ashdown'), true);
+      await cont(page);
+      assert.match(page.url(), new RegExp(`/concerns/new/${draftId}/what-happened$`));
+      await context.close();
+    });
+
     test('a draft survives a forced sign-out', async () => {
       const s = await setting();
       const { context, page } = await h.newPage({ javaScript });

@@ -306,6 +306,40 @@ describe('the concern form', () => {
     assert.match(page.body, new RegExp(`data-autosave-key="concern:${d}"`));
     assert.match(page.body, /src="\/static\/concern-autosave.js"/);
   });
+
+  test('a child id that is not a UUID gets the form\'s error, never a 500, and the draft stays usable', async () => {
+    const s = await setting();
+    const c = new Client(t.app);
+    await c.signIn(s.practitioner);
+    const d = await start(c);
+    await step(c, d, 'what-happened', { whatHappened: 'Kept whatever the child id' });
+    for (const bad of ['a'.repeat(36), '-'.repeat(36)]) {
+      const res = await step(c, d, 'child', { childId: bad });
+      assert.equal(res.statusCode, 400, bad);
+      assert.match(res.body, /govuk-error-summary/);
+      assert.match(res.body, /href="#childId">Select a child from the list/);
+      assert.equal((await c.get('/concerns/drafts')).statusCode, 200);
+      assert.equal((await c.get(`/concerns/new/${d}/continue`)).headers.location, `/concerns/new/${d}/child`);
+      assert.equal((await c.get(`/concerns/new/${d}/check`)).headers.location, `/concerns/new/${d}/child`);
+      assert.equal((await c.get(`/concerns/new/${d}/child`)).statusCode, 200);
+      const send = await c.post(`/concerns/new/${d}/check`);
+      assert.equal(send.statusCode, 400);
+      assert.match(send.body, /Select a child from the list/);
+    }
+    // A bad id saved by autosave: the drafts page treats it as no child chosen.
+    const e = await start(c);
+    assert.equal((await c.json('PUT', `/api/v1/drafts/concern:${e}`, { data: { childId: '-'.repeat(36), whatHappened: 'Autosaved' } })).statusCode, 200);
+    const drafts = await c.get('/concerns/drafts');
+    assert.equal(drafts.statusCode, 200);
+    assert.match(drafts.body, /Not chosen yet<\/td>\s*<td class="govuk-table__cell">Autosaved/);
+    await step(c, d, 'child', { childId: s.child.id }, 'what-happened');
+
+    // A concern id of the right length that is not a UUID is not found.
+    const dashes = '-'.repeat(36);
+    assert.equal((await c.get(`/concerns/${dashes}`)).statusCode, 404);
+    assert.equal((await c.get(`/concerns/${dashes}/amend`)).statusCode, 404);
+    assert.equal((await c.post(`/concerns/${dashes}/amend`, { field: 'location', to: 'Hall', reason: 'x' })).statusCode, 404);
+  });
 });
 
 describe('after submission', () => {
@@ -495,11 +529,42 @@ describe('API', () => {
     assert.equal(again.json().location, 'Main hall');
     assert.deepEqual(again.json().amendments[0].changes, { location: { from: 'Dining hall', to: 'Main hall' } });
     assert.equal((await c.json('GET', '/api/v1/concerns/not-a-uuid')).statusCode, 404);
+    const dashes = '-'.repeat(36);
+    assert.equal((await c.json('GET', `/api/v1/concerns/${dashes}`)).statusCode, 404);
+    assert.equal((await c.json('POST', `/api/v1/concerns/${dashes}/amendments`, { field: 'location', to: 'Hall', reason: 'x' })).statusCode, 404);
 
     const dc = new Client(t.app);
     await dc.signIn(s.dsl);
     const notes = await dc.json('GET', '/api/v1/notifications');
     assert.ok(notes.json().items.some((n: { link: string }) => n.link === `/concerns/${id}`));
+  });
+  test('the API refuses what the form refuses: a future time, "not sure" with others, 999 without danger', async () => {
+    const s = await setting();
+    const c = new Client(t.app);
+    await c.signIn(s.practitioner);
+    const body = {
+      childId: s.child.id, whatHappened: 'Disclosed at lunch', occurredAt: new Date().toISOString(), location: 'Dining hall',
+      present: 'Lunch supervisor', categories: ['domestic_abuse'], immediateDanger: false, toldDslInPerson: true,
+    };
+    const refused = async (extra: Record<string, unknown>, field: string, message: RegExp) => {
+      const res = await c.json('POST', '/api/v1/concerns', { ...body, ...extra });
+      assert.equal(res.statusCode, 400, JSON.stringify(extra));
+      assert.equal(res.json().field, field);
+      assert.match(res.json().message, message);
+    };
+    await refused({ occurredAt: new Date(Date.now() + 10 * 60_000).toISOString() }, 'occurredAt', /^occurredAt: The date and time it happened must be in the past$/);
+    await refused({ occurredAt: '2099-01-01T10:00:00Z', occurredAtText: 'in the future' }, 'occurredAt', /in the past/);
+    await refused({ categories: ['not_sure', 'physical_abuse'] }, 'categories', /^categories: Select “Not sure” on its own/);
+    await refused({ called999: true }, 'called999', /^called999: .*immediate danger/);
+    await refused({ called999: false }, 'called999', /immediate danger/);
+    const { rows: [{ n }] } = await t.db.query('SELECT count(*)::int AS n FROM concerns WHERE raised_by = $1', [s.practitioner.id]);
+    assert.equal(n, 0);
+
+    // Within the form's five minutes of clock difference, "not sure" alone, and 999 with danger are all accepted.
+    assert.equal((await c.json('POST', '/api/v1/concerns', { ...body, occurredAt: new Date(Date.now() + 60_000).toISOString() })).statusCode, 201);
+    assert.equal((await c.json('POST', '/api/v1/concerns', { ...body, categories: ['not_sure'] })).statusCode, 201);
+    assert.equal((await c.json('POST', '/api/v1/concerns', { ...body, immediateDanger: true, called999: true })).statusCode, 201);
+    assert.equal((await c.json('POST', '/api/v1/concerns', { ...body, called999: null })).statusCode, 201);
   });
 });
 

@@ -107,6 +107,59 @@ describe('creating and viewing a child', () => {
     assert.equal(afterCount.rows[0].n, before.rows[0].n + 1);
   });
 
+  test('"add a new child" from the concern form returns to the draft with the new child chosen', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const { c } = await practitioner(organisationId);
+    const draftId = /^\/concerns\/new\/([a-z0-9]+)\/child/.exec(String((await c.get('/concerns/new')).headers.location))![1]!;
+    await c.post(`/concerns/new/${draftId}/what-happened`, { whatHappened: 'Typed before adding the child' });
+    const childPage = await c.get(`/concerns/new/${draftId}/child`);
+    const href = /href="(\/children\/new\?returnTo=[^"]+)"/.exec(childPage.body)![1]!.replace(/&amp;/g, '&');
+    const returnTo = `/concerns/new/${draftId}/child`;
+    const form = await c.get(href);
+    assert.match(form.body, new RegExp(`<input type="hidden" name="returnTo" value="${returnTo}">`));
+    // Through a validation error, and through the likely-matches step.
+    const invalid = await c.post('/children/new', { firstName: '', lastName: 'Quill', returnTo });
+    assert.equal(invalid.statusCode, 400);
+    assert.match(invalid.body, new RegExp(`<input type="hidden" name="returnTo" value="${returnTo}">`));
+    const existing = await createChild(t.db, { organisationId, firstName: 'Zebedee', lastName: 'Quillfeather', dateOfBirth: '2017-02-01' });
+    const typed = { firstName: 'Zebedee', lastName: 'Quillfeather', 'dateOfBirth-day': '1', 'dateOfBirth-month': '2', 'dateOfBirth-year': '2017', interpreterNeeded: 'no', returnTo };
+    const matches = await c.post('/children/new', typed);
+    assert.match(matches.body, /Is this a child you already have a record for\?/);
+    assert.match(matches.body, new RegExp(`<input type="hidden" name="returnTo" value="${returnTo}">`));
+    assert.equal(matches.body.match(/name="returnTo"/g)!.length, 1, 'sent once');
+    assert.ok(matches.body.includes(`href="${returnTo}?childId=${existing.id}">Use this child`), 'an existing record is chosen in the draft too');
+    const created = await c.post('/children/new', { ...typed, confirmNew: 'yes' });
+    assert.equal(created.statusCode, 303);
+    const m = new RegExp(`^/concerns/new/${draftId}/child\\?childId=([0-9a-f-]{36})$`).exec(String(created.headers.location));
+    assert.ok(m, String(created.headers.location));
+    assert.notEqual(m[1], existing.id);
+    const back = await c.get(String(created.headers.location));
+    assert.equal(back.statusCode, 200);
+    assert.match(back.body, new RegExp(`value="${m[1]}" checked`));
+    const chosen = await c.post(`/concerns/new/${draftId}/child`, { childId: m[1]! });
+    assert.equal(chosen.headers.location, `/concerns/new/${draftId}/what-happened`);
+    assert.match((await c.get(`/concerns/new/${draftId}/what-happened`)).body, /Typed before adding the child/);
+
+    // From check your answers the change is kept, so choosing goes back to check.
+    const changing = await c.get(`/concerns/new/${draftId}/child?change=1`);
+    const changeHref = /href="(\/children\/new\?returnTo=[^"]+)"/.exec(changing.body)![1]!.replace(/&amp;/g, '&');
+    const changeReturn = new URL(changeHref, 'http://x').searchParams.get('returnTo')!;
+    assert.equal(changeReturn, `/concerns/new/${draftId}/child?change=1`);
+    const another = await c.post('/children/new', { firstName: 'Oona', lastName: 'Brightwater', 'dateOfBirth-day': '9', 'dateOfBirth-month': '9', 'dateOfBirth-year': '2015', returnTo: changeReturn });
+    assert.match(String(another.headers.location), new RegExp(`^/concerns/new/${draftId}/child\\?childId=[0-9a-f-]{36}&change=1$`));
+
+    // Anywhere else is ignored: the new record's page, as without a returnTo.
+    let n = 0;
+    for (const unsafe of ['//evil.example/concerns/new/x/child', 'https://evil.example/concerns/new/x/child', '/concerns/new//evil.example',
+      '/children', '/concerns/new/x/child\\evil', ' /concerns/new/x/child', 'javascript:alert(1)']) {
+      const shown = await c.get(`/children/new?returnTo=${encodeURIComponent(unsafe)}`);
+      assert.doesNotMatch(shown.body, /name="returnTo"/, unsafe);
+      const res = await c.post('/children/new', { firstName: 'Safe', lastName: `Redirect${'x'.repeat(++n)}`, 'dateOfBirth-day': '3', 'dateOfBirth-month': '3', 'dateOfBirth-year': '2016', confirmNew: 'yes', returnTo: unsafe });
+      assert.equal(res.statusCode, 303, unsafe);
+      assert.match(String(res.headers.location), /^\/children\/[0-9a-f-]{36}\?created=1$/, unsafe);
+    }
+  });
+
   test('another organisation cannot see, change or find the child', async () => {
     const { organisationId } = await createOrganisation(t.db);
     const child = await createChild(t.db, { organisationId, firstName: 'Private', lastName: 'Child', nhsNumber: '4010232137', dateOfBirth: '2016-03-09', postcode: 'ME4 6QA' });
@@ -189,6 +242,22 @@ describe('search', () => {
     assert.equal(scored[0]!.id, ids.jayden);
     assert.ok(scored[0]!.score >= 80, String(scored[0]!.score));
     assert.equal(scored[0]!.postcode, 'ME4 4TR');
+  });
+
+  test('a partial postcode with a space is the outward code and sector: "ME4 4" is not ME44', async () => {
+    const sector = await createChild(t.db, { organisationId: org, firstName: 'Saffron', lastName: 'Hale', postcode: 'ME4 4TR' });
+    const otherSector = await createChild(t.db, { organisationId: org, firstName: 'Tobias', lastName: 'Hale', postcode: 'ME4 6AB' });
+    const me44 = await createChild(t.db, { organisationId: org, firstName: 'Wren', lastName: 'Hale', postcode: 'ME44 1AA' });
+    const found = await top({ postcode: 'ME4 4' });
+    assert.ok(found.includes(sector.id) && found.includes(ids.jayden!), JSON.stringify(found));
+    assert.ok(!found.includes(me44.id), 'ME44 is another district');
+    assert.ok(!found.includes(otherSector.id), 'ME4 6 is another sector');
+    assert.ok((await top({ postcode: 'me4 ' })).includes(otherSector.id), 'the outward code alone, with a trailing space');
+    assert.deepEqual(await top({ postcode: 'ME44' }), [me44.id]);
+    const api = await (await practitioner(org)).c.json('GET', '/api/v1/children?postcode=ME4%204');
+    assert.equal(api.statusCode, 200);
+    assert.ok(!api.json().results.some((r: { id: string }) => r.id === me44.id));
+    assert.ok(api.json().results.some((r: { id: string }) => r.id === sector.id));
   });
 
   test('a child is listed once, even with two addresses at the searched postcode', async () => {

@@ -91,6 +91,12 @@ describe('postcode', () => {
     assert.deepEqual(postcodeSearchKey('me4 4tr'), { key: 'ME44TR', outwardOnly: false });
     assert.deepEqual(postcodeSearchKey('me4'), { key: 'ME4', outwardOnly: true });
     assert.equal(postcodeSearchKey('4TR'), null);
+    // With a space, what comes before it is the outward code, and a digit after it the sector.
+    assert.deepEqual(postcodeSearchKey('me4 4'), { key: 'ME4', outwardOnly: true, sector: '4' });
+    assert.deepEqual(postcodeSearchKey(' ME4  '), { key: 'ME4', outwardOnly: true });
+    assert.deepEqual(postcodeSearchKey('ME44'), { key: 'ME44', outwardOnly: true });
+    assert.equal(postcodeSearchKey('ME 44'), null);
+    assert.equal(postcodeSearchKey('ME4 X'), null);
     assert.equal(outwardCode('ME44TR'), 'ME4');
     assert.equal(outwardCode('SW1A 1AA'), 'SW1A');
   });

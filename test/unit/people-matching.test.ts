@@ -37,6 +37,12 @@ describe('match scorer', () => {
     assert.equal(postcodeScore({ key: 'ME4', outwardOnly: true }, ['ME45AA'.replace('ME4', 'ME40')]), 0);
   });
 
+  test('postcodes: outward code and sector ("ME4 4")', () => {
+    assert.equal(postcodeScore({ key: 'ME4', outwardOnly: true, sector: '4' }, ['ME44TR']), 1);
+    assert.equal(postcodeScore({ key: 'ME4', outwardOnly: true, sector: '4' }, ['ME46AB']), 0.3, 'same district, other sector');
+    assert.equal(postcodeScore({ key: 'ME4', outwardOnly: true, sector: '4' }, ['ME441AA']), 0, 'ME44 is another district');
+  });
+
   test('only the criteria given count, and the better match ranks first', () => {
     const exact = scoreMatch({ name: 'jayden smith', dateOfBirth: '2018-03-14' }, { ...base, nameSimilarity: 1, firstNamePhonetic: true, lastNamePhonetic: true });
     const misspelt = scoreMatch({ name: 'jaden smyth', dateOfBirth: '2018-03-14' }, { ...base, nameSimilarity: 0.39, firstNamePhonetic: true, lastNamePhonetic: true });

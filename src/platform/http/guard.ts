@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../access/policy.ts';
 import { SECOND_FACTOR_ROLES } from '../access/roles.ts';
 import { loadSession, SESSION_COOKIE, timedOutSessionUser } from '../auth/sessions.ts';
-import { saveDraft } from '../drafts/drafts.ts';
+import { deleteDraft, saveDraft } from '../drafts/drafts.ts';
 import type { Db } from '../db/pool.ts';
 import { wantsJson, type RouteAccess } from './context.ts';
 
@@ -162,6 +162,11 @@ export function registerGuard(app: FastifyInstance, db: Db, opts: { idleMinutes:
     if (!can(req.principal, access)) {
       if (wantsJson(req)) return reply.code(403).send({ error: 'Forbidden', message: 'You do not have access to this' });
       return reply.code(403).view('views/errors/403.njk', { title: 'You do not have access to this page' });
+    }
+    // The kept form is being sent from the resume page and will be handled now: offering it again at a later
+    // sign-in would bring back old answers over newer ones.
+    if (UNSAFE_METHODS.has(req.method) && (req.body as Record<string, unknown> | undefined)?._resumed === '1') {
+      await deleteDraft(db, req.session.userId, 'resume');
     }
   });
 }
