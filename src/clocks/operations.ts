@@ -119,6 +119,12 @@ export interface StopClocksInput extends Common {
   stoppedAt: Date;
   /** the acting organisation: only its own clocks are stopped */
   organisationId: string;
+  /**
+   * A stop dated before the clock started: 'clamp' counts it at the start (a day-only date, such as "shared
+   * yesterday", stands for noon and may fall before a start later that day); 'refuse' throws (an exact time given
+   * through the API, which would otherwise read as met however late it was).
+   */
+  beforeStart?: 'clamp' | 'refuse';
 }
 
 export interface StoppedClock { clock: ClockRow; status: Extract<ClockStatus, 'met' | 'missed'> }
@@ -129,25 +135,28 @@ export async function stopClocks(tx: Tx, input: StopClocksInput): Promise<Stoppe
   const stopped: StoppedClock[] = [];
   for (const clock of running) {
     if (!clock.definition.stopsOn.includes(input.stopEvent)) continue;
-    // Met or missed is judged from the start: a stop dated before it would read as met, however late it was.
-    if (input.stoppedAt < clock.startedAt) {
-      throw new ClockError('before-start', `${clock.definition.name} started at ${clock.startedAt.toISOString()}; it cannot stop before it started`);
+    let stoppedAt = input.stoppedAt;
+    if (stoppedAt < clock.startedAt) {
+      if (input.beforeStart === 'refuse') {
+        throw new ClockError('before-start', `${clock.definition.name} started at ${clock.startedAt.toISOString()}; it cannot stop before it started`);
+      }
+      stoppedAt = clock.startedAt;
     }
-    const status = clockStatus({ kind: clock.kind, dueAt: clock.dueAt, dueSoonAt: clock.dueSoonAt, stoppedAt: input.stoppedAt }, input.stoppedAt) as StoppedClock['status'];
-    await markStopped(tx, clock.id, { stoppedAt: input.stoppedAt, stoppedBy: input.actor.userId, stopEvent: input.stopEvent, stopReason: input.stopEvent, status });
+    const status = clockStatus({ kind: clock.kind, dueAt: clock.dueAt, dueSoonAt: clock.dueSoonAt, stoppedAt }, stoppedAt) as StoppedClock['status'];
+    await markStopped(tx, clock.id, { stoppedAt, stoppedBy: input.actor.userId, stopEvent: input.stopEvent, stopReason: input.stopEvent, status });
     await recordAudit(tx, input.actor, {
       action: 'clock.stop', recordType: 'clock', recordId: clock.id,
       details: { definition: clock.definitionId, event: input.stopEvent, status, subjectType: clock.subject.type, subjectId: clock.subject.id, childId: clock.childId },
     });
     if (clock.childId) {
       await recordEvent(tx, {
-        childId: clock.childId, organisationId: clock.organisationId, type: 'record', occurredAt: input.stoppedAt, recordedBy: input.actor.userId,
+        childId: clock.childId, organisationId: clock.organisationId, type: 'record', occurredAt: stoppedAt, recordedBy: input.actor.userId,
         summary: `Clock ${status === 'met' ? 'met' : 'missed'}: ${clock.definition.name}${clock.definition.stages ? ` (stage ${clock.stage})` : ''} (was due by ${dueInWords(clock.dueAt)})`,
         detail: { clockId: clock.id, definitionId: clock.definitionId, status, event: input.stopEvent },
         sourceType: 'clock', sourceId: clock.id, restricted: await subjectRestricted(tx, clock.subject),
       });
     }
-    stopped.push({ clock: { ...clock, stoppedAt: input.stoppedAt, stopEvent: input.stopEvent, stopReason: input.stopEvent, status }, status });
+    stopped.push({ clock: { ...clock, stoppedAt, stopEvent: input.stopEvent, stopReason: input.stopEvent, status }, status });
   }
   return stopped;
 }
@@ -158,6 +167,8 @@ export interface EventInput extends Common {
   subject: Subject;
   /** when it happened; defaults to now */
   occurredAt?: Date;
+  /** see StopClocksInput */
+  beforeStart?: 'clamp' | 'refuse';
 }
 
 export interface EventResult {

@@ -224,7 +224,7 @@ export function clockRoutes(app: FastifyInstance, db: Db, opts: { catalogue?: Cl
       const result = await withTransaction(db, async (tx) => {
         const r = await onEvent(tx, body.event, {
           organisationId: p.organisationId, childId: body.childId ?? null, subject: { type: body.subjectType, id: body.subjectId },
-          occurredAt, actor: auditContext(req), catalogue, now,
+          occurredAt, actor: auditContext(req), catalogue, now, beforeStart: 'refuse',
         });
         await recordAudit(tx, auditContext(req), {
           action: 'clock.event', recordType: body.subjectType, recordId: body.subjectId,

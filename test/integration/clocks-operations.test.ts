@@ -81,6 +81,22 @@ describe('starting and stopping through events', () => {
     assert.equal(ev.rows.length, 1);
   });
 
+  test('a stop dated before its clock started counts at the start (a day-only date), or is refused when asked', async () => {
+    const s = await setup();
+    const subject = ref('early');
+    const phoned = new Date(Date.now() - HOUR);
+    await withTransaction(t.db, (tx) => onEvent(tx, 'referral.telephoned', { organisationId: s.organisationId, subject, occurredAt: phoned, actor: s.actor }));
+    const earlier = new Date(phoned.getTime() - 3 * HOUR);
+    await assert.rejects(
+      withTransaction(t.db, (tx) => stopClocks(tx, { subject, stopEvent: 'referral.written-confirmation-sent', stoppedAt: earlier, organisationId: s.organisationId, actor: s.actor, beforeStart: 'refuse' })),
+      (e: unknown) => e instanceof ClockError && e.code === 'before-start',
+    );
+    const r = await withTransaction(t.db, (tx) => stopClocks(tx, { subject, stopEvent: 'referral.written-confirmation-sent', stoppedAt: earlier, organisationId: s.organisationId, actor: s.actor }));
+    assert.equal(r[0]!.status, 'met');
+    const { rows } = await t.db.query('SELECT started_at, stopped_at FROM clocks WHERE subject_id = $1', [subject.id]);
+    assert.equal(rows[0].stopped_at.getTime(), rows[0].started_at.getTime());
+  });
+
   test('the same start event twice starts nothing new; an event that stops nothing running stops nothing', async () => {
     const s = await setup();
     const subject = ref('c');
