@@ -35,6 +35,24 @@ const share = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('recording decisions', () => {
+  test('in a restricted (LADO) case the workforce admin can be the second person who countersigns; in no other case', async () => {
+    const workforce = await createUser(t.db, 'workforce_admin', { organisationId, enrolTotp: true });
+    const wf = new Client(t.app);
+    await wf.signIn(workforce);
+    const lado = await createCase(t.db, { organisationId, raisedBy: dsl.id, outcome: 'lado', restricted: true });
+    const recorded = await clients.dsl!.json('POST', `/api/v1/concerns/${lado.concernId}/sharing`, share({ recipient: 'The LADO' }));
+    assert.equal(recorded.statusCode, 201, recorded.body);
+    assert.equal(recorded.json().withoutConsent, true);
+    assert.equal((await clients.manager!.json('POST', `/api/v1/sharing/${recorded.json().id}/countersign`, {})).statusCode, 404, 'a line manager may not see it');
+    const signed = await wf.json('POST', `/api/v1/sharing/${recorded.json().id}/countersign`, {});
+    assert.equal(signed.statusCode, 200, signed.body);
+
+    const ordinary = await createCase(t.db, { organisationId, raisedBy: dsl.id, outcome: 'front_door_child_protection' });
+    const entry = await clients.dsl!.json('POST', `/api/v1/concerns/${ordinary.concernId}/sharing`, share());
+    const refused = await wf.json('POST', `/api/v1/sharing/${entry.json().id}/countersign`, {});
+    assert.ok([403, 404].includes(refused.statusCode), `${refused.statusCode}`);
+  });
+
   test('sharing without consent awaits a countersignature; the person who decided cannot countersign; a manager can, once', async () => {
     const c = await createCase(t.db, { organisationId, raisedBy: dsl.id, outcome: 'front_door_child_protection' });
     let res = await clients.deputy!.json('POST', `/api/v1/concerns/${c.concernId}/sharing`, share());

@@ -60,6 +60,8 @@ const SHARING_GRANTS: Partial<Record<Role, Permission[]>> = {
   front_door_worker: ['sharing:record'],
   front_door_manager: ['sharing:record', 'sharing:countersign'],
   line_manager: ['sharing:countersign'],
+  // only in restricted (LADO) cases, the only ones the workforce admin sees: see canApproveSharing
+  workforce_admin: ['sharing:countersign'],
   auditor: ['sharing:view-log'],
 };
 for (const [role, granted] of Object.entries(SHARING_GRANTS)) GRANTS[role as Role].push(...granted);
@@ -101,6 +103,9 @@ export function canSeeChild(p: Principal | null, childOrganisationIds: readonly 
   return !!p && can(p, 'children:view') && childOrganisationIds.includes(p.organisationId);
 }
 
+/** The roles that see restricted (LADO) records of their organisation. */
+export const RESTRICTED_RECORD_ROLES: readonly Role[] = ['dsl', 'workforce_admin'];
+
 export interface ConcernFacts {
   organisationId: string;
   raisedBy: string;
@@ -125,9 +130,6 @@ export function canTriageConcern(p: Principal | null, c: ConcernFacts): boolean 
   if (!p || p.organisationId !== c.organisationId || !can(p, 'concerns:triage')) return false;
   return c.restricted ? p.role === 'dsl' : LEADS.has(p.role);
 }
-
-/** The roles that see restricted (LADO) records of their organisation. */
-export const RESTRICTED_RECORD_ROLES: readonly Role[] = ['dsl', 'workforce_admin'];
 
 /** Restricted chronology entries (LADO) are shown only to those who may see restricted concerns. */
 export function canSeeRestricted(p: Principal | null, organisationId: string): boolean {
@@ -154,10 +156,14 @@ export function canRecordSharing(p: Principal | null, c: ConcernFacts): boolean 
   return canTriageConcern(p, c) || FRONT_DOOR.has(p.role);
 }
 
-/** A manager of the case's organisation approves going ahead without consent and countersigns sharing without it. */
+/**
+ * A manager of the case's organisation approves going ahead without consent and countersigns sharing without it.
+ * A restricted (LADO) case only by those who may see it: the DSL, and the workforce admin as the second person
+ * when the DSL made the decision (the countersignature is never the decider's own).
+ */
 export function canApproveSharing(p: Principal | null, c: ConcernFacts): boolean {
   if (!p || !can(p, 'sharing:countersign') || p.organisationId !== c.organisationId) return false;
-  return c.restricted ? p.role === 'dsl' : true;
+  return c.restricted ? RESTRICTED_RECORD_ROLES.includes(p.role) : p.role !== 'workforce_admin';
 }
 
 /** The countersignature is a second person's: never the one who decided to share. */
