@@ -142,7 +142,10 @@ export async function relatedChildrenConcerns(
         WHERE mine.child_id = $1
        UNION
        -- Both listed in a third child's household (neither record lists the other).
-       SELECT other.related_child_id, 'listed with this child in ' || trim(host.first_name || ' ' || host.last_name) || '’s household', false, 3
+       -- The third child is named only to an organisation that knows them.
+       SELECT other.related_child_id, 'listed with this child in ' || CASE
+                WHEN EXISTS (SELECT 1 FROM child_organisations co WHERE co.child_id = host.id AND co.organisation_id = $2)
+                THEN trim(host.first_name || ' ' || host.last_name) || '’s household' ELSE 'another child’s household' END, false, 3
          FROM household_members mine
          JOIN household_members other ON other.child_id = mine.child_id AND other.related_child_id IS NOT NULL
          JOIN children host ON host.id = mine.child_id

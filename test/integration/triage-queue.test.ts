@@ -244,8 +244,16 @@ describe('triage queue', () => {
     await t.db.query("INSERT INTO household_members (child_id, related_child_id, relationship) VALUES ($1, $2, 'brother'), ($1, $3, 'sister')", [host.id, child.id, other.id]);
     await createConcern(t.db, { childId: other.id, organisationId: s.organisationId, raisedBy: s.practitioner.id, submittedAt: new Date(Date.now() - 10 * DAY) });
     const concern = await createConcern(t.db, { childId: child.id, organisationId: s.organisationId, raisedBy: s.practitioner.id });
-    const page = await (await signedIn(s.dsl)).get(`/triage/${concern.id}`);
+    const dsl = await signedIn(s.dsl);
+    const page = await dsl.get(`/triage/${concern.id}`);
     assert.match(page.body, /Noa Hill \(listed with this child in Ora Hill’s household\) has been the subject of 1 concern/);
+    // A third child this organisation does not know is not named.
+    const elsewhere = await createChild(t.db, { organisationId: (await createOrganisation(t.db)).organisationId, firstName: 'Pia', lastName: 'Hill' });
+    await t.db.query("DELETE FROM household_members WHERE child_id = $1", [host.id]);
+    await t.db.query("INSERT INTO household_members (child_id, related_child_id, relationship) VALUES ($1, $2, 'brother'), ($1, $3, 'sister')", [elsewhere.id, child.id, other.id]);
+    const unnamed = await dsl.get(`/triage/${concern.id}`);
+    assert.match(unnamed.body, /Noa Hill \(listed with this child in another child’s household\)/);
+    assert.doesNotMatch(unnamed.body, /Pia Hill/);
   });
 
   test('a link recorded only on the other child’s record keeps its relationship, or says where it is recorded', async () => {
