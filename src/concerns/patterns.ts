@@ -26,18 +26,6 @@ export interface RelatedConcerns {
   concernDates: Date[];
 }
 
-/**
- * How a link recorded on the other child's record (it lists this child as `recorded`) reads from this child's
- * side. Only relationships that are the same both ways are turned round; "older brother" or "nephew" would
- * need facts we do not have, so those say only where the link is recorded.
- */
-export function reverseRelationship(recorded: string, recordedOnName: string): string {
-  const m = /^(half|step|foster)?[- ]?(sibling|brother|sister|twin|twin brother|twin sister|cousin)$/.exec(recorded.trim().toLowerCase());
-  if (!m) return `linked in ${recordedOnName}’s household`;
-  const kind = m[2] === 'cousin' ? 'cousin' : m[2]!.startsWith('twin') ? 'twin' : 'sibling';
-  return m[1] ? `${m[1]}-${kind}` : kind;
-}
-
 export interface PatternWarning {
   kind: 'repeated' | 'household';
   text: string;

@@ -9,8 +9,9 @@ import { listEvents, type EventRow } from '../chronology/store.ts';
 import { assess, recordJudgement, ThresholdInputError, type Assessment } from '../thresholds/engine.ts';
 import type { FrameworkRegistry } from '../thresholds/registry.ts';
 import type { Framework } from '../thresholds/schema.ts';
+import { reverseRelationship } from '../people/relationships.ts';
 import {
-  childAge, PATTERN_SETTINGS, patternWarnings, reverseRelationship, waitedSince, type ChildAge, type PatternSettings, type PatternWarning, type Waited,
+  childAge, PATTERN_SETTINGS, patternWarnings, waitedSince, type ChildAge, type PatternSettings, type PatternWarning, type Waited,
 } from './patterns.ts';
 import {
   childConcernDates, getConcern, insertAssessment, latestAssessment, listQueue, lockConcernStatus, markInTriage, relatedChildrenConcerns,

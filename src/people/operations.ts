@@ -6,10 +6,11 @@ import { canSeeChild, type Principal } from '../platform/access/policy.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { withReadScope, withTransaction, type Db, type Queryable, type Tx } from '../platform/db/pool.ts';
 import { LIKELY_MATCH_SCORE } from './matching.ts';
+import { relationshipFromThisSide } from './relationships.ts';
 import { getChildForViewer, searchChildren, type ChildSearchQuery, type ChildSearchResult } from './search.ts';
 import {
   childSummaries, deleteNames, endCurrentAddresses, insertAddress, insertChild, insertHouseholdMember, insertName,
-  insertPerson, insertProfessional, linkOrganisation, listHouseholdPeople, listProfessionals, listSiblingLinks,
+  insertPerson, insertProfessional, linkOrganisation, listHouseholdPeople, listIndirectLinks, listProfessionals, listSiblingLinks,
   siblingLinkExists, updateChildFields, type ChildField, type ChildRecord, type HouseholdPerson, type Professional,
 } from './store.ts';
 import {
@@ -218,7 +219,8 @@ export interface Household {
   members: HouseholdPerson[];
   /** ids of children linked as siblings, from either child's record */
   siblingChildIds: string[];
-  siblings: { childId: string; relationship: string; livesWithChild: boolean }[];
+  /** `reverse`: recorded on the other child's record, so `relationship` is theirs to this child */
+  siblings: { childId: string; relationship: string; reverse: boolean; livesWithChild: boolean }[];
 }
 
 /** Household members and linked siblings of a child (no visibility check: callers decide what to show). */
@@ -227,14 +229,18 @@ export async function householdOf(db: Queryable, childId: string): Promise<House
   return {
     members,
     siblingChildIds: links.map((l) => l.childId),
-    siblings: links.map((l) => ({ childId: l.childId, relationship: l.reverse ? 'Sibling' : l.relationship, livesWithChild: l.livesWithChild })),
+    siblings: links.map((l) => ({ childId: l.childId, relationship: l.relationship, reverse: l.reverse, livesWithChild: l.livesWithChild })),
   };
 }
+
+interface ShownChild { childId: string; visible: boolean; name: string | null; dateOfBirth: string | null }
 
 export interface ChildPage {
   child: ChildRecord;
   household: HouseholdPerson[];
-  siblings: { childId: string; relationship: string; livesWithChild: boolean; visible: boolean; name: string | null; dateOfBirth: string | null }[];
+  siblings: (ShownChild & { relationship: string; livesWithChild: boolean })[];
+  /** children linked only through the household (a shared adult or child, or a third child's household) */
+  alsoLinked: (ShownChild & { how: string })[];
   professionals: Professional[];
 }
 
@@ -243,20 +249,32 @@ export async function viewChild(db: Db, actor: Actor, childId: string, action = 
   return withReadScope(db, async (tx) => {
     const child = await getChildForViewer(tx, actor.principal, childId);
     if (!child) return null;
-    const household = await householdOf(tx, childId);
-    const summaries = new Map((await childSummaries(tx, household.siblingChildIds)).map((s) => [s.id, s]));
-    const siblings = household.siblings.map((s) => {
-      const summary = summaries.get(s.childId);
+    const [household, indirect] = await Promise.all([householdOf(tx, childId), listIndirectLinks(tx, childId)]);
+    const ids = [...household.siblingChildIds, ...indirect.flatMap((l) => [l.childId, ...(l.hostChildId ? [l.hostChildId] : [])])];
+    const summaries = new Map((await childSummaries(tx, [...new Set(ids)])).map((s) => [s.id, s]));
+    // Another child is named only to those who may see that child's record.
+    const shown = (id: string): ShownChild => {
+      const summary = summaries.get(id);
       const visible = !!summary && canSeeChild(actor.principal, summary.organisationIds);
       return {
-        ...s, visible,
+        childId: id, visible,
         name: visible ? `${summary!.knownAs ?? summary!.firstName} ${summary!.lastName}` : null,
         dateOfBirth: visible ? summary!.dateOfBirth ?? summary!.expectedDueDate : null,
       };
+    };
+    const siblings = household.siblings.map((s) => {
+      const other = shown(s.childId);
+      return { ...other, relationship: relationshipFromThisSide(s, other.name), livesWithChild: s.livesWithChild };
+    });
+    const alsoLinked = indirect.map((l) => {
+      const host = l.hostChildId ? shown(l.hostChildId) : null;
+      const how = l.sharedRelationship !== null ? `shares a household member (this child’s ${l.sharedRelationship.toLowerCase()})`
+        : `listed with this child in ${host?.name ? `${host.name}’s` : 'another child’s'} household`;
+      return { ...shown(l.childId), how };
     });
     const professionals = await listProfessionals(tx, childId);
     await recordAudit(tx, actor.audit, { action, recordType: 'child', recordId: childId });
-    return { child, household: household.members, siblings, professionals };
+    return { child, household: household.members, siblings, alsoLinked, professionals };
   });
 }
 

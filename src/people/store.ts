@@ -228,6 +228,41 @@ export async function listSiblingLinks(db: Queryable, childId: string): Promise<
   return [...seen.values()];
 }
 
+export interface IndirectLink {
+  childId: string;
+  /** a household member both children share (this child's relationship to them), or null */
+  sharedRelationship: string | null;
+  /** the third child whose household lists both, or null */
+  hostChildId: string | null;
+}
+
+/**
+ * Children linked to this one only through the household: they share an adult or a child in their households,
+ * or a third child's household lists both. Children linked directly (listSiblingLinks) are left out.
+ */
+export async function listIndirectLinks(db: Queryable, childId: string): Promise<IndirectLink[]> {
+  const { rows } = await db.query<IndirectLink>(
+    `WITH linked AS (
+       SELECT other.child_id, mine.relationship AS shared, NULL::uuid AS host, 1 AS rank
+         FROM household_members mine
+         JOIN household_members other ON other.child_id <> mine.child_id
+          AND (other.person_id = mine.person_id OR other.related_child_id = mine.related_child_id)
+        WHERE mine.child_id = $1
+       UNION ALL
+       SELECT other.related_child_id, NULL, mine.child_id, 2
+         FROM household_members mine
+         JOIN household_members other ON other.child_id = mine.child_id AND other.related_child_id IS NOT NULL
+        WHERE mine.related_child_id = $1
+     )
+     SELECT DISTINCT ON (l.child_id) l.child_id AS "childId", l.shared AS "sharedRelationship", l.host AS "hostChildId"
+       FROM linked l
+      WHERE l.child_id <> $1
+        AND NOT EXISTS (SELECT 1 FROM household_members d
+                         WHERE (d.child_id = $1 AND d.related_child_id = l.child_id) OR (d.child_id = l.child_id AND d.related_child_id = $1))
+      ORDER BY l.child_id, l.rank, l.shared`, [childId]);
+  return rows;
+}
+
 export async function siblingLinkExists(db: Queryable, a: string, b: string): Promise<boolean> {
   const { rows } = await db.query(
     `SELECT 1 FROM household_members WHERE (child_id = $1 AND related_child_id = $2) OR (child_id = $2 AND related_child_id = $1) LIMIT 1`, [a, b]);

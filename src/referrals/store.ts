@@ -2,6 +2,7 @@
 import { latestAssessment, getConcern } from '../concerns/triage-store.ts';
 import { getDecision } from '../decisions/store.ts';
 import { householdOf } from '../people/operations.ts';
+import { relationshipFromThisSide } from '../people/relationships.ts';
 import { childSummaries, listProfessionals, loadChild } from '../people/store.ts';
 import { canSeeChild, type Principal } from '../platform/access/policy.ts';
 import { ROLE_LABELS, type Role } from '../platform/access/roles.ts';
@@ -63,7 +64,8 @@ export async function gatherRecords(db: Queryable, principal: Principal, c: Case
     siblings: household.siblings.map((s) => {
       const summary = summaries.get(s.childId);
       const visible = !!summary && canSeeChild(principal, summary.organisationIds);
-      return { name: visible ? `${summary!.firstName} ${summary!.lastName}` : null, relationship: s.relationship, dateOfBirth: visible ? summary!.dateOfBirth ?? summary!.expectedDueDate : null, livesWithChild: s.livesWithChild };
+      const name = visible ? `${summary!.firstName} ${summary!.lastName}` : null;
+      return { name, relationship: relationshipFromThisSide(s, name), dateOfBirth: visible ? summary!.dateOfBirth ?? summary!.expectedDueDate : null, livesWithChild: s.livesWithChild };
     }),
     professionals: professionals.map((p) => ({ name: p.name, role: p.role, organisation: p.organisation, phone: p.phone, email: p.email })),
     concern: {

@@ -459,6 +459,31 @@ describe('household, siblings and professionals', () => {
   });
 });
 
+describe('children linked through the household', () => {
+  test('a child page shows children linked through a shared adult or a third child, and reads a reverse link from its own side', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const { c } = await practitioner(organisationId);
+    const a = await createChild(t.db, { organisationId, firstName: 'Ada', lastName: 'Quinn' });
+    const b = await createChild(t.db, { organisationId, firstName: 'Ben', lastName: 'Quinn' });
+    const host = await createChild(t.db, { organisationId, firstName: 'Cal', lastName: 'Quinn' });
+    const cousin = await createChild(t.db, { organisationId, firstName: 'Dee', lastName: 'Rowe' });
+    const uncle = await createChild(t.db, { organisationId, firstName: 'Eli', lastName: 'Quinn' });
+    // The host's record lists Ada and Ben; neither lists the other. Dee's mother is Ada's aunt. Eli lists Ada as his niece.
+    await t.db.query("INSERT INTO household_members (child_id, related_child_id, relationship) VALUES ($1, $2, 'sister'), ($1, $3, 'brother'), ($4, $2, 'niece')", [host.id, a.id, b.id, uncle.id]);
+    const p = await t.db.query<{ id: string }>("INSERT INTO people (partnership_id, first_name, last_name) SELECT partnership_id, 'Fay', 'Rowe' FROM children WHERE id = $1 RETURNING id", [a.id]);
+    await t.db.query("INSERT INTO household_members (child_id, person_id, relationship) VALUES ($1, $3, 'Aunt'), ($2, $3, 'Mother')", [a.id, cousin.id, p.rows[0]!.id]);
+
+    const page = (await c.get(`/children/${a.id}`)).body;
+    assert.match(page, /Other children linked through the household/);
+    assert.match(page, new RegExp(`href="/children/${b.id}">Ben Quinn</a>[^<]* – listed with this child in Cal Quinn’s household`));
+    assert.match(page, new RegExp(`href="/children/${cousin.id}">Dee Rowe</a>[^<]* – shares a household member \\(this child’s aunt\\)`));
+    // Recorded on the other children's records: "sister" reads as sibling from here; "niece" cannot be turned round.
+    assert.match(page, new RegExp(`href="/children/${host.id}">Cal Quinn</a>[^<]* – Sibling`));
+    assert.match(page, new RegExp(`href="/children/${uncle.id}">Eli Quinn</a>[^<]* – Linked in Eli Quinn’s household`));
+    assert.doesNotMatch(page, new RegExp(`href="/children/${host.id}">Cal Quinn</a>[^<]* – listed`), 'a direct link is not listed again');
+  });
+});
+
 describe('editing through the form', () => {
   test('changes are saved, history is kept and the form is prefilled', async () => {
     const { organisationId } = await createOrganisation(t.db);

@@ -1,7 +1,8 @@
 // Pure triage logic: pattern warnings, time waited and the child's age for the threshold engine.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { childAge, PATTERN_SETTINGS, patternWarnings, reverseRelationship, waitedSince } from '../../src/concerns/patterns.ts';
+import { childAge, PATTERN_SETTINGS, patternWarnings, waitedSince } from '../../src/concerns/patterns.ts';
+import { reverseRelationship } from '../../src/people/relationships.ts';
 import { normaliseText } from '../../src/thresholds/explorer.ts';
 
 const now = new Date('2026-03-27T10:00:00Z');
