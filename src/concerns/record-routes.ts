@@ -131,7 +131,7 @@ export function concernRecordRoutes(app: FastifyInstance, db: Db, config: Pick<C
       if (query) {
         const found = await searchChildren(db, req.principal!, { name: query, limit: 20 });
         results = found.map((r) => ({ id: r.id, name: `${r.firstName} ${r.lastName}`.trim(), hint: [r.dateOfBirth ? `Born ${r.dateOfBirth}` : r.expectedDueDate ? `Due ${r.expectedDueDate}` : '', r.postcode ?? ''].filter(Boolean).join(', ') }));
-        await withTransaction(db, (tx) => recordAudit(tx, auditContext(req), { action: 'concern.child-search', recordType: 'child', details: { results: results.length } }));
+        await withTransaction(db, (tx) => recordAudit(tx, auditContext(req), { action: 'concern.child-search', recordType: 'child', details: { results: results.length, childIds: results.map((r) => r.id) } }));
       }
       // A child just added (the "add a new child" journey returns here with ?childId=) or already chosen.
       // Its name, date of birth and postcode are shown, so that read is audited too (once, if it is the draft's child).

@@ -278,14 +278,17 @@ export async function viewChild(db: Db, actor: Actor, childId: string, action = 
   });
 }
 
-/** A search whose results (names) are shown to someone: audited with the number of results, never the terms. */
+/**
+ * A search whose results (names) are shown to someone: audited with which children were shown (their ids, so
+ * the log can say whose records a person looked through), never the terms.
+ */
 export async function auditedSearch(db: Db, actor: Actor, query: ChildSearchQuery, action = 'child.search'): Promise<ChildSearchResult[]> {
   return withReadScope(db, async (tx) => {
     const results = await searchChildren(tx, actor.principal, query);
     await recordAudit(tx, actor.audit, {
       action, recordType: 'child',
       details: {
-        results: results.length, byName: !!query.name, byDateOfBirth: !!query.dateOfBirth,
+        results: results.length, childIds: results.map((r) => r.id), byName: !!query.name, byDateOfBirth: !!query.dateOfBirth,
         byPostcode: !!query.postcode, byNhsNumber: !!query.nhsNumber,
       },
     });

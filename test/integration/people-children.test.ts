@@ -278,6 +278,8 @@ describe('search', () => {
     assert.ok(rows.length >= 1);
     assert.equal(rows.at(-1).details.byName, true);
     assert.doesNotMatch(JSON.stringify(rows), /Jaden|Smyth/i);
+    // Which children were shown is recorded (their ids, not names).
+    assert.ok(rows.some((r) => r.details.childIds?.includes(ids.jayden)));
   });
 
   test('the API search, with 400s naming the field', async () => {
