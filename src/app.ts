@@ -24,6 +24,7 @@ import { referralRoutes, referralsOpenApiPaths } from './referrals/routes.ts';
 import { wantsJson } from './platform/http/context.ts';
 import { preSessionCsrf, registerGuard } from './platform/http/guard.ts';
 import { openApiRoutes } from './platform/http/openapi.ts';
+import { registerTextCleaning } from './platform/http/text.ts';
 import { createViews, GOVUK_DIST } from './platform/http/views.ts';
 import { frameworkAdminRoutes } from './thresholds/admin-routes.ts';
 import { createFrameworkRegistry } from './thresholds/registry.ts';
@@ -85,6 +86,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
   });
   await app.register(cookie);
   await app.register(formbody);
+  registerTextCleaning(app);
   await app.register(fastifyStatic, { root: path.join(ROOT, 'public'), serve: false });
 
   const frameworks = createFrameworkRegistry(db);

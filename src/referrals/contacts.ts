@@ -100,11 +100,12 @@ export function contactDocument(child: ChildRecord, input: ContactInput, recorde
     consent: {
       people: [], overall: 'not_applicable', overallLabel: 'Not applicable: a contact from a member of the public', frontDoorMustBeTold: null, proceed: true, reasons: [], approvedBy: null,
     },
-    // An anonymous caller's name never goes in the document, which may be sent on; it stays in `caller`.
+    // An anonymous caller's name, and their relationship (which can say who they are: "the neighbour at number 6"),
+    // never go in the document, which may be sent on; both stay in `caller`.
     referrer: {
       userId: recorder.userId,
       name: anonymous ? 'A member of the public who asked to remain anonymous' : (input.caller.name ?? 'A member of the public (name not given)'),
-      role: `Member of the public (${input.caller.relationship})`, email: '',
+      role: anonymous ? 'Member of the public' : `Member of the public (${input.caller.relationship})`, email: '',
       organisationId: recorder.organisationId, organisationName: `Recorded by ${recorder.organisationName}`,
     },
     analysis: Object.fromEntries(ANALYSIS_FIELDS.map((f) => [f, f === 'worries' ? input.worries : ''])) as ReferralDocument['analysis'],

@@ -211,6 +211,40 @@ describe('audit log', () => {
     assert.match(bad.stderr, /missing/);
   });
 
+  test('a whole chain deleted with its head is detected, and a head cannot be deleted without disabling the triggers', async () => {
+    const fresh = await createTestApp();
+    try {
+      await withTransaction(fresh.db, (tx) => recordAudit(tx, ctx, { action: 'test.chain' }));
+      const { shard } = (await fresh.db.query('SELECT shard FROM audit_log ORDER BY id DESC LIMIT 1')).rows[0];
+      await assert.rejects(fresh.db.query('DELETE FROM audit_chain_heads WHERE shard = $1', [shard]), /append-only/);
+      await withTransaction(fresh.db, async (tx) => {
+        await tx.query('SET LOCAL session_replication_role = replica');
+        await tx.query('DELETE FROM audit_log WHERE shard = $1', [shard]);
+        await tx.query('DELETE FROM audit_chain_heads WHERE shard = $1', [shard]);
+      });
+      const result = await verifyAudit(fresh.db);
+      assert.equal(result.broken?.shard, shard);
+      assert.match(result.broken!.problem, /head is missing/);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('verify run while entries are being appended reports nothing broken', async () => {
+    const fresh = await createTestApp();
+    let writing = true;
+    const writer = (async () => {
+      while (writing) await withTransaction(fresh.db, (tx) => recordAudit(tx, ctx, { action: 'test.during-verify' }));
+    })();
+    try {
+      for (let i = 0; i < 5; i += 1) assert.equal((await verifyAudit(fresh.db, 50)).broken, null);
+    } finally {
+      writing = false;
+      await writer;
+      await fresh.close();
+    }
+  });
+
   test('deleting the newest entries of a chain is detected', async () => {
     const fresh = await createTestApp();
     try {

@@ -1,6 +1,7 @@
 // The audit log: who read or changed what, when and from where. Each entry joins one of several hash
 // chains; altering or deleting any entry breaks its chain, which `continuum audit verify` detects.
 import { createHash } from 'node:crypto';
+import pg from 'pg';
 import { Batcher, batcherPer } from '../db/batch.ts';
 import { afterRead, beforeCommit, transactionScope, type Db, type Queryable, type Tx } from '../db/pool.ts';
 
@@ -21,7 +22,7 @@ export interface AuditEvent {
   recordType?: string | null;
   recordId?: string | null;
   /** Small, non-personal facts about the action (ids, counts, outcomes) — never names or narrative. */
-  details?: Record<string, string | number | boolean | null>;
+  details?: Record<string, string | number | boolean | null | readonly string[]>;
 }
 
 interface HashedFields {
@@ -190,14 +191,35 @@ interface AuditRow {
   hash: string;
 }
 
-/** Walk every chain from its start; report the earliest broken entry (lowest id) if any. */
+/**
+ * Walk every chain from its start; report the earliest broken entry (lowest id) if any. Given the pool, it reads
+ * the heads and the entries in one snapshot, so entries appended while it runs (the service may be running) are
+ * not mistaken for missing ones.
+ */
 export async function verifyAudit(db: Queryable, batchSize = 5000): Promise<VerifyResult> {
+  if (!(db instanceof pg.Pool)) return verifyChains(db, batchSize);
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    return await verifyChains(client, batchSize);
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+  }
+}
+
+async function verifyChains(db: Queryable, batchSize: number): Promise<VerifyResult> {
   let checked = 0;
   const problems: NonNullable<VerifyResult['broken']>[] = [];
-  const heads = await db.query<{ shard: number; last_seq: number; last_hash: string }>(
+  const { rows: headRows } = await db.query<{ shard: number; last_seq: number; last_hash: string }>(
     'SELECT shard, last_seq, last_hash FROM audit_chain_heads ORDER BY shard',
   );
-  for (const head of heads.rows) {
+  // Every chain has a head from the start (migrations 001 and 015): one that is gone was deleted with its chain.
+  const byShard = new Map(headRows.map((h) => [h.shard, h]));
+  for (let shard = 0; shard < AUDIT_SHARDS; shard += 1) {
+    if (!byShard.has(shard)) problems.push({ id: null, shard, seq: 1, problem: `chain ${shard}'s head is missing (the chain was removed)` });
+  }
+  for (const head of headRows) {
     let prevHash = GENESIS_HASH;
     let expectedSeq = 1;
     let problem: NonNullable<VerifyResult['broken']> | null = null;
