@@ -47,6 +47,11 @@ async function seedLarge(args: string[]): Promise<number> {
     return value;
   };
   const opts = { organisations: option('organisations', 200), children: option('children', 100_000), concerns: option('concerns', 500_000) };
+  // The dataset signs in about 1,000 staff with one published password: never on a live service.
+  if (loadConfig().env === 'production') {
+    err('seed large is for test and benchmark databases: it refuses to run with NODE_ENV=production');
+    return 2;
+  }
   return withDatabase(async (db) => {
     if (await largeDatasetExists(db)) {
       out('The scale dataset is already in this database.');

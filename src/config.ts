@@ -52,7 +52,10 @@ export interface Config {
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // A setting left blank (`PORT=`) is unset, not zero or empty: z.coerce.number reads '' as 0, so PORT= would
+  // have listened on a random port and put it in every email link.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v === undefined || v.trim() !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid settings:\n  ${lines.join('\n  ')}`);

@@ -3,7 +3,7 @@
 // chronology events. Generated inside PostgreSQL (generate_series) so a million rows take seconds, not hours.
 import { hashPassword } from '../platform/auth/credentials.ts';
 import { recordAudit } from '../platform/audit/audit.ts';
-import { withTransaction, type Db } from '../platform/db/pool.ts';
+import type { Db, Tx } from '../platform/db/pool.ts';
 
 export const LARGE_PARTNERSHIP_SLUG = 'scale-medway';
 export const LARGE_PASSWORD = 'scale-test-password';
@@ -46,6 +46,25 @@ export async function largeDatasetExists(db: Db): Promise<boolean> {
 export async function seedLargeDataset(db: Db, opts: LargeSeedOptions, log: (m: string) => void = () => undefined): Promise<void> {
   const passwordHash = await hashPassword(LARGE_PASSWORD);
   const started = Date.now();
+  // One transaction: a seed that stops part-way leaves nothing, so largeDatasetExists (which looks for the
+  // partnership) never takes a half-made dataset for the whole one.
+  const tx = await db.connect();
+  try {
+    await tx.query('BEGIN');
+    await seedSteps(tx, opts, passwordHash, log);
+    await tx.query('COMMIT');
+  } catch (error) {
+    await tx.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    tx.release();
+  }
+  // Vacuumed as well as analysed, so autovacuum does not start on a million new rows in the middle of a benchmark.
+  await db.query('VACUUM ANALYZE');
+  log(`Seeded the scale dataset in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+}
+
+async function seedSteps(db: Tx, opts: LargeSeedOptions, passwordHash: string, log: (m: string) => void): Promise<void> {
   const step = async (label: string, sql: string, params: unknown[] = []) => {
     const t = Date.now();
     const r = await db.query(sql, params);
@@ -119,9 +138,6 @@ export async function seedLargeDataset(db: Db, opts: LargeSeedOptions, log: (m: 
     INSERT INTO events (child_id, organisation_id, type, occurred_at, recorded_by, summary, source_type, source_id, significant)
     SELECT k.child_id, k.organisation_id, 'concern', k.submitted_at, k.raised_by, 'Concern raised', 'concern', k.id::text, k.immediate_danger
       FROM concerns k JOIN organisations o ON o.id = k.organisation_id WHERE o.partnership_id = $1`, [pid]);
-  await withTransaction(db, (tx) => recordAudit(tx, { userId: null, role: null, organisationId: null, ip: null, requestId: null },
-    { action: 'system.scale-seeded', details: { ...opts } }));
-  // Vacuumed as well as analysed, so autovacuum does not start on a million new rows in the middle of a benchmark.
-  await db.query('VACUUM ANALYZE');
-  log(`Seeded the scale dataset in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  await recordAudit(db, { userId: null, role: null, organisationId: null, ip: null, requestId: null },
+    { action: 'system.scale-seeded', details: { ...opts } });
 }

@@ -8,6 +8,13 @@ let t: TestDatabase;
 before(async () => { t = await createTestDatabase(); });
 after(async () => { await t.drop(); });
 
+test('a seed that stops part-way leaves nothing behind, so it is not taken for a finished one', async () => {
+  const stop = (m: string) => { if (m.includes('addresses')) throw new Error('stopped'); };
+  await assert.rejects(seedLargeDataset(t.db, { organisations: 2, children: 20, concerns: 40 }, stop), /stopped/);
+  assert.equal(await largeDatasetExists(t.db), false);
+  assert.equal((await t.db.query('SELECT count(*)::int AS n FROM children')).rows[0].n, 0);
+});
+
 test('the scale seed creates linked organisations, staff, children, concerns and their events', async () => {
   assert.equal(await largeDatasetExists(t.db), false);
   await seedLargeDataset(t.db, { organisations: 6, children: 300, concerns: 1500 });

@@ -26,3 +26,11 @@ test('bad values stop the service starting, naming the setting and what is wrong
   refused({ PATTERN_HOUSEHOLD_WINDOW_DAYS: '-5' }, /PATTERN_HOUSEHOLD_WINDOW_DAYS: must be between 1 and 3650 days/);
   refused({ PATTERN_HOUSEHOLD_WINDOW_DAYS: '99999' }, /PATTERN_HOUSEHOLD_WINDOW_DAYS/);
 });
+
+test('a setting left blank is unset: PORT= is the default port, not a random one', () => {
+  const c = loadConfig({ PORT: '', PATTERN_CONCERNS: ' ', SESSION_IDLE_MINUTES: '' });
+  assert.equal(c.port, 3000);
+  assert.equal(c.publicUrl, 'http://localhost:3000');
+  assert.equal(c.patterns.recentConcerns, 3);
+  assert.equal(c.sessionIdleMinutes, 30);
+});
