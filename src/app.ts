@@ -100,7 +100,7 @@ export async function buildApp({ config, db, logger }: AppOptions): Promise<Fast
       cspNonce: req.cspNonce,
       csrfToken: s ? s.csrfToken : preSessionCsrf(req),
       currentUser: s && req.principal ? { ...s, roleLabel: ROLE_LABELS[s.role] } : null,
-      idleSeconds: s && req.principal ? config.sessionIdleMinutes * 60 : null,
+      idleSeconds: s && req.principal ? Math.max(0, Math.floor((s.idleExpiresAt.getTime() - Date.now()) / 1000)) : null, // left, not the full timeout: public pages do not extend it
       navigation: NAVIGATION.filter((n) => (n.permission === 'public' ? true : can(req.principal, n.permission))).map((n) => ({
         href: n.href, text: n.text, active: n.href === '/' ? req.url === '/' : req.url.startsWith(n.href),
       })),

@@ -94,6 +94,29 @@ describe('sign-in with email and password', () => {
     await t.db.query("UPDATE sign_in_failures SET at = at - interval '16 minutes' WHERE email_lower = $1", [user.email.toLowerCase()]);
     assert.equal((await c.post('/sign-in', { email: user.email, password: TEST_PASSWORD })).statusCode, 303);
   });
+  test('a returnTo with characters a Location header cannot carry falls back to the home page', async () => {
+    const user = await createUser(t.db, 'practitioner');
+    const c = new Client(t.app);
+    await c.get('/sign-in');
+    const res = await c.post('/sign-in', { email: user.email, password: TEST_PASSWORD, returnTo: '/children?q=€' });
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, '/');
+  });
+
+  test('wrong passwords sent in parallel are still held to the per-account limit', async () => {
+    const user = await createUser(t.db, 'practitioner');
+    const c = new Client(t.app);
+    await c.get('/sign-in');
+    try {
+      const res = await Promise.all(Array.from({ length: 30 }, (_, i) => c.post('/sign-in', { email: user.email, password: `wrong-${i}` })));
+      const codes = res.map((r) => r.statusCode);
+      assert.ok(codes.filter((x) => x === 429).length >= 25, `refused as locked: ${codes.join(',')}`);
+      assert.equal(codes.filter((x) => x === 401).length, 5);
+    } finally {
+      // Every request here comes from one address: keep its limit clear for the other tests.
+      await t.db.query('DELETE FROM sign_in_failures WHERE email_lower = $1', [user.email.toLowerCase()]);
+    }
+  });
 });
 
 describe('second factor', () => {
@@ -156,6 +179,43 @@ describe('second factor', () => {
     await b.post('/sign-in', { email: dsl.email, password: TEST_PASSWORD });
     await b.get('/sign-in/two-factor');
     assert.equal((await b.post('/sign-in/two-factor', { code })).statusCode, 401);
+  });
+
+  test('re-entering the password does not reset the limit on wrong codes', async () => {
+    const dsl = await createUser(t.db, 'dsl', { enrolTotp: true });
+    const wrong = currentTotp(dsl.totpSecret!) === '000000' ? '111111' : '000000';
+    const c = new Client(t.app);
+    const seen: number[] = [];
+    try {
+      for (let round = 0; round < 3 && !seen.includes(429); round += 1) {
+        await c.get('/sign-in');
+        const pw = await c.post('/sign-in', { email: dsl.email, password: TEST_PASSWORD });
+        seen.push(pw.statusCode);
+        if (pw.statusCode !== 303) continue;
+        await c.get('/sign-in/two-factor');
+        for (let i = 0; i < 4; i += 1) seen.push((await c.post('/sign-in/two-factor', { code: wrong })).statusCode);
+      }
+      assert.ok(seen.includes(429), `locked out: ${seen.join(',')}`);
+      assert.ok(seen.filter((x) => x === 401).length <= 5, `wrong codes checked: ${seen.join(',')}`);
+      const locked = await c.post('/sign-in/two-factor', { code: currentTotp(dsl.totpSecret!) });
+      assert.equal(locked.statusCode, 429);
+      assert.match(locked.body, /You have entered too many wrong codes/);
+    } finally {
+      await t.db.query('DELETE FROM sign_in_failures WHERE email_lower = $1', [dsl.email.toLowerCase()]);
+    }
+  });
+
+  test('earlier failures are cleared once sign-in completes with the second factor', async () => {
+    const dsl = await createUser(t.db, 'dsl', { enrolTotp: true });
+    const c = new Client(t.app);
+    await c.get('/sign-in');
+    for (let i = 0; i < 3; i += 1) assert.equal((await c.post('/sign-in', { email: dsl.email, password: `wrong-${i}` })).statusCode, 401);
+    const count = async () => Number((await t.db.query('SELECT count(*) AS n FROM sign_in_failures WHERE email_lower = $1', [dsl.email.toLowerCase()])).rows[0].n);
+    await c.post('/sign-in', { email: dsl.email, password: TEST_PASSWORD });
+    assert.equal(await count(), 3, 'the password alone clears nothing');
+    await c.get('/sign-in/two-factor');
+    assert.equal((await c.post('/sign-in/two-factor', { code: currentTotp(dsl.totpSecret!) })).statusCode, 303);
+    assert.equal(await count(), 0);
   });
 });
 
@@ -228,6 +288,70 @@ describe('sessions', () => {
     const again = await c.signIn(user);
     assert.notEqual(again.headers.location, '/resume');
     assert.equal((await c.get('/resume')).headers.location, '/');
+  });
+
+  test('a session that timed out before its second factor cannot keep a form', async () => {
+    const dsl = await createUser(t.db, 'dsl', { enrolTotp: true });
+    const c = new Client(t.app);
+    await c.get('/sign-in');
+    assert.match(String((await c.post('/sign-in', { email: dsl.email, password: TEST_PASSWORD })).headers.location), /two-factor/);
+    await c.get('/sign-in/two-factor'); // the page holds this session's own CSRF token
+    await t.db.query("UPDATE sessions SET idle_expires_at = now() - interval '1 second' WHERE user_id = $1", [dsl.id]);
+    const sent = await c.post('/account/sign-out-other-sessions', { note: 'planted' });
+    assert.equal(sent.statusCode, 403);
+    const { rows } = await t.db.query('SELECT form_key FROM drafts WHERE user_id = $1', [dsl.id]);
+    assert.deepEqual(rows, []);
+    assert.notEqual((await new Client(t.app).signIn(dsl)).headers.location, '/resume');
+  });
+
+  test('a timed-out session keeps no form for a user who has since been deactivated', async () => {
+    const user = await createUser(t.db, 'practitioner');
+    const c = new Client(t.app);
+    await c.signIn(user);
+    await c.get('/account');
+    await t.db.query("UPDATE sessions SET idle_expires_at = now() - interval '1 second' WHERE user_id = $1", [user.id]);
+    await t.db.query('UPDATE users SET active = false WHERE id = $1', [user.id]);
+    assert.equal((await c.post('/account/sign-out-other-sessions', { note: 'x' })).statusCode, 403);
+    assert.deepEqual((await t.db.query('SELECT form_key FROM drafts WHERE user_id = $1', [user.id])).rows, []);
+  });
+
+  test('a timed-out session keeps no form that lacks that session\'s own CSRF token', async () => {
+    const user = await createUser(t.db, 'practitioner');
+    const c = new Client(t.app);
+    await c.signIn(user);
+    await c.get('/account');
+    await t.db.query("UPDATE sessions SET idle_expires_at = now() - interval '1 second' WHERE user_id = $1", [user.id]);
+    assert.equal((await c.post('/account/sign-out-other-sessions', { _csrf: 'forged', note: 'x' })).statusCode, 403);
+    assert.equal((await c.post('/account/sign-out-other-sessions', { _csrf: null, note: 'x' })).statusCode, 403);
+    assert.deepEqual((await t.db.query('SELECT form_key FROM drafts WHERE user_id = $1', [user.id])).rows, []);
+  });
+
+  test('a sign-out, a "stay signed in" or an empty post after the timeout does not replace the kept form', async () => {
+    const user = await createUser(t.db, 'practitioner');
+    const c = new Client(t.app);
+    await c.signIn(user);
+    await c.get('/account');
+    await t.db.query("UPDATE sessions SET idle_expires_at = now() - interval '1 second' WHERE user_id = $1", [user.id]);
+    assert.match(String((await c.post('/account/sign-out-other-sessions', { note: 'what the child said' })).headers.location), /timedOut=1/);
+    for (const url of ['/session/extend', '/sign-out', '/account/sign-out-other-sessions']) {
+      const res = await c.post(url);
+      assert.equal(res.statusCode, 303, url);
+      assert.match(String(res.headers.location), /^\/sign-in\?(.*&)?timedOut=1/, url);
+    }
+    const { rows } = await t.db.query("SELECT data FROM drafts WHERE user_id = $1 AND form_key = 'resume'", [user.id]);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].data.action, '/account/sign-out-other-sessions');
+    assert.deepEqual(rows[0].data.fields, { note: 'what the child said' });
+  });
+
+  test('the timeout warning on a page that does not extend the session shows the time actually left', async () => {
+    const user = await createUser(t.db, 'practitioner');
+    const c = new Client(t.app);
+    await c.signIn(user);
+    await t.db.query("UPDATE sessions SET idle_expires_at = now() + interval '5 minutes' WHERE user_id = $1", [user.id]);
+    const page = await c.get('/accessibility');
+    const seconds = Number(/data-idle-seconds="(\d+)"/.exec(page.body)?.[1]);
+    assert.ok(seconds > 280 && seconds <= 300, `idle seconds shown: ${seconds}`);
   });
 
   test('the session extension endpoint pushes the inactivity deadline back', async () => {

@@ -4,7 +4,7 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
-import type { Queryable } from '../db/pool.ts';
+import { withTransaction, type Db, type Queryable } from '../db/pool.ts';
 
 // argon2id with OWASP's recommended minimum cost (19 MiB, 2 passes).
 const ARGON2 = { algorithm: 2 as const, memoryCost: 19456, timeCost: 2, parallelism: 1 };
@@ -54,8 +54,29 @@ export async function signInThrottle(db: Queryable, emailLower: string, ip: stri
   return { locked: true, retryAfterMinutes: Math.max(1, Math.ceil((unlockAt - Date.now()) / 60_000)) };
 }
 
-export async function recordSignInFailure(db: Queryable, emailLower: string, ip: string): Promise<void> {
-  await db.query('INSERT INTO sign_in_failures (email_lower, ip) VALUES ($1, $2)', [emailLower, ip]);
+export interface SignInAttempt extends ThrottleState {
+  /** the failure row counted for this attempt, to withdraw if it succeeds; null when locked */
+  attemptId: string | null;
+}
+
+/**
+ * Check the throttle and count this attempt as a failure before its password or code is checked, under a lock on
+ * the account: otherwise attempts sent in parallel all pass the check before any of them is recorded.
+ * A successful attempt withdraws its row (withdrawSignInAttempt) or clears the account (clearSignInFailures).
+ */
+export async function startSignInAttempt(db: Db, emailLower: string, ip: string): Promise<SignInAttempt> {
+  return withTransaction(db, async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sign-in:${emailLower}`]);
+    const throttle = await signInThrottle(tx, emailLower, ip);
+    if (throttle.locked) return { ...throttle, attemptId: null };
+    const { rows } = await tx.query<{ id: string }>(
+      'INSERT INTO sign_in_failures (email_lower, ip) VALUES ($1, $2) RETURNING id', [emailLower, ip]);
+    return { ...throttle, attemptId: rows[0]!.id };
+  });
+}
+
+export async function withdrawSignInAttempt(db: Queryable, attemptId: string): Promise<void> {
+  await db.query('DELETE FROM sign_in_failures WHERE id = $1', [attemptId]);
 }
 
 export async function clearSignInFailures(db: Queryable, emailLower: string): Promise<void> {

@@ -10,8 +10,8 @@ import { auditContext, wantsJson } from '../http/context.ts';
 import { addError, noErrors, zodFormErrors } from '../http/forms.ts';
 import { secondFactorRequired } from '../http/guard.ts';
 import {
-  acceptTotp, checkTotp, clearSignInFailures, newRecoveryCodes, newTotpSecret, recordSignInFailure,
-  remainingRecoveryCodes, signInThrottle, storeRecoveryCodes, totpEnrolment, useRecoveryCode, verifyPassword,
+  acceptTotp, checkTotp, clearSignInFailures, newRecoveryCodes, newTotpSecret, remainingRecoveryCodes,
+  startSignInAttempt, storeRecoveryCodes, totpEnrolment, useRecoveryCode, verifyPassword, withdrawSignInAttempt,
 } from './credentials.ts';
 import {
   completeSecondFactor, createSession, listUserSessions, revokeSession, revokeUserSessions, SESSION_COOKIE,
@@ -23,9 +23,12 @@ const signInForm = z.object({
 });
 const codeForm = z.object({ code: z.string().trim().min(1, 'Enter the 6-digit code from your authenticator app') });
 
-/** Only local paths, so a crafted link cannot send someone to another site after sign-in. */
+/**
+ * Only local paths, so a crafted link cannot send someone to another site after sign-in; and printable ASCII
+ * only, as anything else cannot go in a Location header.
+ */
 function safeReturnTo(value: unknown): string {
-  return typeof value === 'string' && /^\/(?!\/)[^\s\\]*$/.test(value) && !value.startsWith('/sign-in') ? value : '/';
+  return typeof value === 'string' && /^\/(?!\/)[\x21-\x5b\x5d-\x7e]*$/.test(value) && !value.startsWith('/sign-in') ? value : '/';
 }
 
 export function authRoutes(app: FastifyInstance, db: Db, opts: { idleMinutes: number; secureCookies: boolean }) {
@@ -63,7 +66,7 @@ export function authRoutes(app: FastifyInstance, db: Db, opts: { idleMinutes: nu
     if (!parsed.success) return reply.code(400).view('platform/auth/views/sign-in.njk', { title: 'Sign in to Continuum', returnTo, values, errors: zodFormErrors(parsed.error) });
 
     const emailLower = parsed.data.email.toLowerCase();
-    const throttle = await signInThrottle(db, emailLower, req.ip);
+    const throttle = await startSignInAttempt(db, emailLower, req.ip);
     if (throttle.locked) {
       const errors = addError(noErrors(), 'email',
         `You have tried to sign in too many times. Wait ${throttle.retryAfterMinutes} minute${throttle.retryAfterMinutes === 1 ? '' : 's'} and try again, or ask your administrator to help.`);
@@ -79,7 +82,7 @@ export function authRoutes(app: FastifyInstance, db: Db, opts: { idleMinutes: nu
     const user = rows[0];
     const ok = await verifyPassword(user?.password_hash ?? null, parsed.data.password);
     if (!user || !ok) {
-      await recordSignInFailure(db, emailLower, req.ip);
+      // The attempt was already counted as a failure.
       await withTransaction(db, (tx) =>
         recordAudit(tx, { ...auditContext(req), userId: user?.id ?? null, role: user?.role ?? null, organisationId: user?.organisation_id ?? null },
           { action: 'auth.sign-in.failed' }));
@@ -89,7 +92,9 @@ export function authRoutes(app: FastifyInstance, db: Db, opts: { idleMinutes: nu
 
     const needsSecondFactor = secondFactorRequired({ role: user.role, totpEnrolled: user.totp_enrolled });
     const token = await withTransaction(db, async (tx) => {
-      await clearSignInFailures(tx, emailLower);
+      // Earlier failures stand until the second factor is done too, so re-entering the password cannot reset its limit.
+      if (needsSecondFactor) await withdrawSignInAttempt(tx, throttle.attemptId!);
+      else await clearSignInFailures(tx, emailLower);
       const t = await createSession(tx, user.id, { ip: req.ip, idleMinutes: opts.idleMinutes, secondFactorDone: !needsSecondFactor });
       await recordAudit(tx, { ...auditContext(req), userId: user.id, role: user.role, organisationId: user.organisation_id },
         { action: needsSecondFactor ? 'auth.password.accepted' : 'auth.sign-in' });
@@ -122,7 +127,7 @@ export function authRoutes(app: FastifyInstance, db: Db, opts: { idleMinutes: nu
     if (!parsed.success) return view(zodFormErrors(parsed.error), 400);
 
     const emailLower = s.email.toLowerCase();
-    const throttle = await signInThrottle(db, emailLower, req.ip);
+    const throttle = await startSignInAttempt(db, emailLower, req.ip);
     if (throttle.locked) {
       return view(addError(noErrors(), 'code', `You have entered too many wrong codes. Wait ${throttle.retryAfterMinutes} minutes and try again.`), 429);
     }
@@ -132,7 +137,7 @@ export function authRoutes(app: FastifyInstance, db: Db, opts: { idleMinutes: nu
     const isRecovery = /[a-z]/i.test(code);
     const ok = secret ? (isRecovery ? await useRecoveryCode(db, s.userId, code) : await acceptTotp(db, s.userId, secret, code)) : false;
     if (!ok) {
-      await recordSignInFailure(db, emailLower, req.ip);
+      // The attempt was already counted as a failure.
       await withTransaction(db, (tx) => recordAudit(tx, auditContext(req), { action: 'auth.second-factor.failed' }));
       return view(addError(noErrors(), 'code', 'The code is not right or has already been used. Enter the latest code from your authenticator app, or a recovery code.'), 401);
     }

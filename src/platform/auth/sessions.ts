@@ -113,14 +113,29 @@ async function loadSessions(db: Queryable, checks: SessionCheck[]): Promise<(Ses
   return checks.map((c) => { const u = found.get(c.tokenHash); return u ? { ...u } : null; });
 }
 
-/** The user of a session that timed out through inactivity (not one that was revoked), to keep their unsent work. */
-export async function timedOutSessionUser(db: Queryable, token: string): Promise<string | null> {
-  const { rows } = await db.query<{ user_id: string }>(
-    `SELECT user_id FROM sessions WHERE id = $1 AND revoked_at IS NULL AND idle_expires_at <= now()
-        AND absolute_expires_at > now() - interval '1 day'`,
+export interface TimedOutSession {
+  userId: string;
+  csrfToken: string;
+  role: Role;
+  secondFactorDone: boolean;
+  totpEnrolled: boolean;
+}
+
+/**
+ * A session that timed out through inactivity (not one that was revoked) of a user who is still active, to keep
+ * their unsent work. The caller still checks that the session had completed sign-in and the form's CSRF token.
+ */
+export async function timedOutSession(db: Queryable, token: string): Promise<TimedOutSession | null> {
+  const { rows } = await db.query<{ user_id: string; csrf_token: string; role: Role; second_factor_done: boolean; totp_enrolled: boolean }>(
+    `SELECT s.user_id, s.csrf_token, u.role, s.second_factor_at IS NOT NULL AS second_factor_done,
+            u.totp_enrolled_at IS NOT NULL AS totp_enrolled
+       FROM sessions s JOIN users u ON u.id = s.user_id AND u.active
+      WHERE s.id = $1 AND s.revoked_at IS NULL AND s.idle_expires_at <= now()
+        AND s.absolute_expires_at > now() - interval '1 day'`,
     [hashToken(token)],
   );
-  return rows[0]?.user_id ?? null;
+  const r = rows[0];
+  return r ? { userId: r.user_id, csrfToken: r.csrf_token, role: r.role, secondFactorDone: r.second_factor_done, totpEnrolled: r.totp_enrolled } : null;
 }
 
 /** Replace the session's token (after the second factor) so a token seen before sign-in is worthless after it. */

@@ -4,8 +4,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../access/policy.ts';
 import { SECOND_FACTOR_ROLES } from '../access/roles.ts';
-import { loadSession, SESSION_COOKIE, timedOutSessionUser } from '../auth/sessions.ts';
-import { deleteDraft, saveDraft } from '../drafts/drafts.ts';
+import { loadSession, SESSION_COOKIE, timedOutSession } from '../auth/sessions.ts';
+import { deleteDraft, loadDraft, saveDraft } from '../drafts/drafts.ts';
 import type { Db } from '../db/pool.ts';
 import { wantsJson, type RouteAccess } from './context.ts';
 
@@ -44,6 +44,11 @@ function submittedCsrf(req: FastifyRequest): string {
 
 export function preSessionCsrf(req: FastifyRequest): string {
   return req.cookies[PRE_SESSION_CSRF_COOKIE] ?? '';
+}
+
+/** Posts that are not work to keep after a timeout: signing in or out, and the timeout dialog's own "stay signed in". */
+function keepsWork(access: RouteAccess, routeUrl: string | undefined): boolean {
+  return access !== 'public' && access !== 'signing-in' && routeUrl !== '/session/extend';
 }
 
 const SIGN_IN_NEEDED = { error: 'Unauthorized', message: 'Sign in to use this service' } as const;
@@ -140,11 +145,20 @@ export function registerGuard(app: FastifyInstance, db: Db, opts: { idleMinutes:
         const token = req.cookies[SESSION_COOKIE];
         if (!req.session && token && !isJson) {
           // The session timed out while the user was typing: keep what they sent, then ask them to sign in.
-          const userId = await timedOutSessionUser(db, token);
-          if (userId) {
+          // Only for a session that had completed sign-in, and a form carrying that session's own token: a
+          // password alone, or another site, must not be able to put a form in front of the user.
+          const old = await timedOutSession(db, token);
+          if (old && (old.secondFactorDone || !secondFactorRequired(old)) && sameToken(submittedCsrf(req), old.csrfToken)) {
             const { _csrf, ...fields } = (req.body ?? {}) as Record<string, unknown>;
-            await saveDraft(db, userId, 'resume', { action: req.url, fields });
-            return signInRedirect(req, reply, 'timedOut');
+            // One kept form a user: a sign-out or a "stay signed in" is never kept, and a form with no fields
+            // (a button alone) only when nothing else is kept.
+            const hasFields = Object.keys(fields).some((k) => !k.startsWith('_'));
+            if (keepsWork(access, req.routeOptions.url) && (hasFields || !(await loadDraft(db, old.userId, 'resume')))) {
+              await saveDraft(db, old.userId, 'resume', { action: req.url, fields });
+              return signInRedirect(req, reply, 'timedOut');
+            }
+            if (wantsJson(req)) return reply.code(401).send(SIGN_IN_NEEDED);
+            return reply.redirect('/sign-in?timedOut=1', 303);
           }
         }
         if (wantsJson(req)) return reply.code(403).send({ error: 'Forbidden', message: 'Missing or invalid CSRF token' });
