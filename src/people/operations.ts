@@ -9,7 +9,7 @@ import { LIKELY_MATCH_SCORE } from './matching.ts';
 import { relationshipFromThisSide } from './relationships.ts';
 import { getChildForViewer, searchChildren, type ChildSearchQuery, type ChildSearchResult } from './search.ts';
 import {
-  childSummaries, deleteNames, endCurrentAddresses, insertAddress, insertChild, insertHouseholdMember, insertName,
+  childSummaries, currentAddressFrom, deleteNames, endCurrentAddresses, insertAddress, insertChild, insertHouseholdMember, insertName,
   insertPerson, insertProfessional, linkOrganisation, listHouseholdPeople, listIndirectLinks, listProfessionals, listSiblingLinks,
   siblingLinkExists, updateChildFields, type ChildField, type ChildRecord, type HouseholdPerson, type Professional,
 } from './store.ts';
@@ -17,6 +17,10 @@ import {
   DATE_NEEDED, todayInLondon, type ChildChanges, type HouseholdAdultInput, type NewChildInput, type OtherNameInput,
   type ProfessionalInput, type SiblingLinkInput,
 } from './validation.ts';
+
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+/** "1 June 2022", as the pages show a calendar date. */
+const longDate = (iso: string) => LONG_DATE.format(new Date(`${iso}T12:00:00Z`));
 
 export interface Actor {
   principal: Principal;
@@ -115,7 +119,7 @@ async function recordChange(tx: Tx, actor: Actor, childId: string, fields: strin
  */
 export async function updateChild(
   db: Db, actor: Actor, childId: string, changes: ChildChanges,
-): Promise<{ changed: string[] } | { field: 'dateOfBirth'; message: string } | null> {
+): Promise<{ changed: string[] } | { field: 'dateOfBirth' | 'address.fromDate'; message: string } | null> {
   return withTransaction(db, async (tx) => {
     const before = await visibleForUpdate(tx, actor.principal, childId);
     if (!before) return null;
@@ -126,6 +130,11 @@ export async function updateChild(
     // A record keeps a date of birth or a due date: the age the threshold assessment needs comes from it.
     const kept = (k: 'dateOfBirth' | 'expectedDueDate') => (fields[k] !== undefined ? fields[k] : before[k]);
     if (!kept('dateOfBirth') && !kept('expectedDueDate')) return { field: 'dateOfBirth' as const, message: DATE_NEEDED };
+    // A move before the current address began would end that address before it started.
+    const currentFrom = address?.fromDate ? await currentAddressFrom(tx, childId) : null;
+    if (address?.fromDate && currentFrom && address.fromDate < currentFrom) {
+      return { field: 'address.fromDate' as const, message: `Date they moved in must be on or after ${longDate(currentFrom)}, when they moved in to their current address` };
+    }
     const changed: string[] = await updateChildFields(tx, childId, fields);
     if (changed.includes('firstName') || changed.includes('lastName')) {
       await insertName(tx, childId, 'previous', before.firstName, before.lastName);

@@ -8,7 +8,7 @@ import { can } from '../platform/access/policy.ts';
 import { auditContext } from '../platform/http/context.ts';
 import { addError, noErrors, zodApiError, type FormErrors } from '../platform/http/forms.ts';
 import {
-  addZodErrors, childToForm, formValues, hiddenFields, readChildForm, readDateParts, str, type FormValues,
+  addZodErrors, childToForm, fieldAnchor, formValues, hiddenFields, readChildForm, readDateParts, str, type FormValues,
 } from './forms.ts';
 import {
   addHouseholdAdult, addOtherName, addProfessional, auditedSearch, createChild, linkSibling, updateChild, viewChild, type Actor, type ChildPage,
@@ -16,7 +16,7 @@ import {
 import { isUuid, type ChildSearchResult } from './search.ts';
 import {
   childChangesSchema, FLAG_LABELS, householdAdultSchema, newChildSchema, otherNameSchema, professionalSchema,
-  searchQuerySchema, SEN_LABELS, SEX_LABELS, siblingLinkSchema, STATUS_FLAGS,
+  searchQuerySchema, SEN_LABELS, SEX_LABELS, siblingLinkFormSchema, siblingLinkSchema, STATUS_FLAGS,
 } from './validation.ts';
 
 const VIEWS = 'people/views';
@@ -152,7 +152,7 @@ export function peopleRoutes(app: FastifyInstance, db: Db) {
     // updateChild also refuses a change that would leave the child with neither date (it knows the record).
     const result = parsed.success && !errors.summary.length ? await updateChild(db, actorOf(req), req.params.id, parsed.data) : undefined;
     if (result === null) return notFound(reply);
-    if (result && 'field' in result) addError(errors, `${result.field}-day`, result.message);
+    if (result && 'field' in result) addError(errors, fieldAnchor(result.field.split('.')), result.message);
     if (!result || 'field' in result) {
       const page = await viewChild(db, actorOf(req), req.params.id, 'child.view-for-edit');
       if (!page) return notFound(reply);
@@ -168,14 +168,15 @@ export function peopleRoutes(app: FastifyInstance, db: Db) {
   };
 
   // Household: add an adult, or find another child's record and link it as a sibling.
-  const householdPage = async (req: FastifyRequest<IdParams>, reply: FastifyReply, values: FormValues, errors: FormErrors, status = 200) =>
+  // `sibling`: a refused link's search and answers, so the results and what was typed come back with the error.
+  const householdPage = async (req: FastifyRequest<IdParams>, reply: FastifyReply, values: FormValues, errors: FormErrors, status = 200, sibling?: FormValues) =>
     withChild(req, reply, async (page) => {
-      const q = formValues(req.query);
-      const siblingName = str(q, 'siblingName').trim();
+      const siblingName = str(sibling ?? formValues(req.query), 'siblingName').trim();
       const found = siblingName ? (await auditedSearch(db, actorOf(req), { name: siblingName, limit: 10 }, 'child.search'))
         .filter((r) => r.id !== page.child.id && !page.siblings.some((s) => s.childId === r.id)) : null;
       return reply.code(status).view(`${VIEWS}/household-new.njk`, {
         title: `Add someone to ${page.child.firstName} ${page.child.lastName}’s household`, child: page.child, values, errors, siblingName, found,
+        siblingValues: sibling ?? {},
       });
     });
 
@@ -205,17 +206,27 @@ export function peopleRoutes(app: FastifyInstance, db: Db) {
 
   app.post<IdParams>('/children/:id/siblings', { config: { access: 'children:edit' } }, async (req, reply) => {
     const values = formValues(req.body);
-    const parsed = siblingLinkSchema.safeParse({
-      relatedChildId: str(values, 'relatedChildId'), relationship: str(values, 'relationship') || 'Sibling',
-      livesWithChild: str(values, 'livesWithChild') !== 'no',
+    const relatedChildId = str(values, 'relatedChildId');
+    const yn = (v: string) => (v === 'yes' ? true : v === 'no' ? false : undefined);
+    // The page asks whether they live with the child: nothing is assumed.
+    const parsed = siblingLinkFormSchema.safeParse({
+      relatedChildId, relationship: str(values, 'relationship'), livesWithChild: yn(str(values, 'livesWithChild')),
     });
-    if (!parsed.success) return householdPage(req, reply, values, addZodErrors(noErrors(), parsed.error), 400);
+    if (!parsed.success) {
+      // Each found child has its own form, so a field's id carries the child's id.
+      const errors = noErrors();
+      for (const issue of parsed.error.issues) {
+        const f = String(issue.path[0]);
+        addError(errors, f === 'relatedChildId' || !isUuid(relatedChildId) ? 'siblingName' : `${f}-${relatedChildId}`, issue.message);
+      }
+      return householdPage(req, reply, {}, errors, 400, values);
+    }
     const result = await linkSibling(db, actorOf(req), req.params.id, parsed.data);
     if (result === 'not-found') return notFound(reply);
     if (result !== 'linked') {
       const text = result === 'same-child' ? 'A child cannot be linked to their own record'
         : result === 'already-linked' ? 'These children are already linked' : 'Choose a child whose record you can see';
-      return householdPage(req, reply, values, addError(noErrors(), 'siblingName', text), 400);
+      return householdPage(req, reply, {}, addError(noErrors(), 'siblingName', text), 400, values);
     }
     return reply.redirect(`/children/${req.params.id}?added=sibling#household`, 303);
   });
@@ -345,7 +356,7 @@ const text = { type: ['string', 'null'] };
 const date = { type: ['string', 'null'], format: 'date' };
 const addressInput = {
   type: ['object', 'null'], required: ['line1'],
-  properties: { line1: { type: 'string' }, line2: text, town: text, postcode: { type: ['string', 'null'], description: 'UK postcode, normalised to e.g. "ME4 4TR"' }, fromDate: date },
+  properties: { line1: { type: 'string' }, line2: text, town: text, postcode: { type: ['string', 'null'], description: 'UK postcode, normalised to e.g. "ME4 4TR"' }, fromDate: { ...date, description: 'today or earlier; on PATCH not before the current address’s fromDate' } },
 };
 const childFields = {
   firstName: { type: 'string' }, middleNames: text, lastName: { type: 'string' }, knownAs: text,
@@ -407,7 +418,7 @@ export const peopleOpenApiPaths = {
   '/api/v1/children': {
     get: {
       summary: 'Find children your organisation knows, by name (tolerant of misspellings, variants, hyphens and order), date of birth, postcode (full, its outward code like "ME4", or outward code and sector like "ME4 4") or NHS number',
-      parameters: ['name', 'dateOfBirth', 'postcode', 'nhsNumber', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 100 } : name === 'dateOfBirth' ? { type: 'string', format: 'date' } : { type: 'string' } })),
+      parameters: ['name', 'dateOfBirth', 'postcode', 'nhsNumber', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 100 } : name === 'dateOfBirth' ? { type: 'string', format: 'date', description: 'from 1900-01-01 to today' } : { type: 'string' } })),
       responses: { 200: jsonResponse('Matches, best first', { type: 'object', properties: { results: { type: 'array', items: ref('ChildSearchResult') } } }), ...STD },
     },
     post: {
@@ -435,7 +446,7 @@ export const peopleOpenApiPaths = {
       requestBody: jsonBody({
         oneOf: [
           { type: 'object', required: ['firstName', 'lastName', 'relationship', 'parentalResponsibility', 'livesWithChild'], properties: {
-            firstName: { type: 'string' }, lastName: { type: 'string' }, dateOfBirth: date, relationship: { type: 'string' },
+            firstName: { type: 'string' }, lastName: { type: 'string' }, dateOfBirth: { ...date, description: 'today or earlier, within the last 120 years' }, relationship: { type: 'string' },
             parentalResponsibility: { type: 'boolean' }, livesWithChild: { type: 'boolean' }, significantAdult: { type: 'boolean' },
             phone: text, address: text, notes: text } },
           { type: 'object', required: ['relatedChildId'], properties: { relatedChildId: { type: 'string', format: 'uuid' }, relationship: { type: 'string' }, livesWithChild: { type: 'boolean' } } },

@@ -2,7 +2,7 @@
 // postcode or NHS number, among the children the user's organisation knows. Other domains call
 // searchChildren and getChildForViewer; they write their own audit entries for what they show.
 import { canSeeChild, type Principal } from '../platform/access/policy.ts';
-import { addCalendarDays, isValidIsoDate } from '../platform/calendar/iso-date.ts';
+import { fromEpochDay, isValidIsoDate, toEpochDay } from '../platform/calendar/iso-date.ts';
 import type { Queryable } from '../platform/db/pool.ts';
 import { checkNhsNumber, postcodeSearchKey } from './identifiers.ts';
 import { MIN_SCORE, nameWords, scoreMatch, type MatchQuery } from './matching.ts';
@@ -29,6 +29,9 @@ export interface ChildSearchResult {
   score: number;
 }
 
+const FIRST_DAY = toEpochDay('0001-01-01');
+const LAST_DAY = toEpochDay('9999-12-31');
+
 /** Dates a mistyped date of birth is most often meant to be: day and month swapped, a year out, a few days out. */
 export function nearbyDates(date: string): string[] {
   const out = new Set<string>([date]);
@@ -39,7 +42,9 @@ export function nearbyDates(date: string): string[] {
     const other = `${String(Number(y) + dy).padStart(4, '0')}-${m}-${d}`;
     if (isValidIsoDate(other)) out.add(other);
   }
-  for (const dd of [-3, -2, -1, 1, 2, 3]) out.add(addCalendarDays(date, dd));
+  // Only neighbours that are real dates: a few days before 1 January 0001 would be year 0, which the database refuses.
+  const day = toEpochDay(date);
+  for (const dd of [-3, -2, -1, 1, 2, 3]) if (day + dd >= FIRST_DAY && day + dd <= LAST_DAY) out.add(fromEpochDay(day + dd));
   return [...out];
 }
 

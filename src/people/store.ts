@@ -141,6 +141,12 @@ export async function insertAddress(db: Queryable, childId: string, a: AddressIn
   );
 }
 
+/** When the child moved in to their current address (the latest, if more than one is current), or null when not known. */
+export async function currentAddressFrom(db: Queryable, childId: string): Promise<string | null> {
+  const { rows } = await db.query<{ from: string | null }>('SELECT max(from_date)::text AS "from" FROM child_addresses WHERE child_id = $1 AND to_date IS NULL', [childId]);
+  return rows[0]?.from ?? null;
+}
+
 /**
  * The current address becomes a previous one, ending on the day before the next began (or today, when that is
  * not known), so the history does not overlap; never before it began.

@@ -59,14 +59,27 @@ const postcode = z.string().transform((v, ctx) => {
 const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToNull, schema.nullable().optional());
 
-export const addressSchema = z.object({
-  line1: text(200, 'Address line 1').min(1, 'Enter address line 1, typically the building and street'),
-  line2: optionalText(200, 'Address line 2'),
-  town: optionalText(100, 'Town or city'),
-  postcode: optional(postcode),
-  fromDate: optional(isoDate('Date they moved in')),
-});
-export type AddressInput = z.infer<typeof addressSchema>;
+/** Checks the `today` a schema was made for, or (by default) the day it parses on, so a long-running process never goes stale. */
+type Today = () => string;
+const fixedOrNow = (today?: string): Today => (today ? () => today : () => todayInLondon());
+
+/** A real date, today or earlier and no more than `years` before today; the checks run only on a real date. */
+const pastDate = (label: string, years: number, today: Today) => isoDate(label)
+  .refine((s) => !isValidIsoDate(s) || s <= today(), `${label} must be today or in the past`)
+  .refine((s) => !isValidIsoDate(s) || s > today() || s >= yearsBefore(today(), years), `${label} must be within the last ${years} years`);
+
+export function addressSchema(today?: string) {
+  const now = fixedOrNow(today);
+  return z.object({
+    line1: text(200, 'Address line 1').min(1, 'Enter address line 1, typically the building and street'),
+    line2: optionalText(200, 'Address line 2'),
+    town: optionalText(100, 'Town or city'),
+    postcode: optional(postcode),
+    // A move is recorded once it has happened; the history ends the previous address the day before.
+    fromDate: optional(isoDate('Date they moved in').refine((s) => !isValidIsoDate(s) || s <= now(), 'Date they moved in must be today or in the past')),
+  });
+}
+export type AddressInput = z.infer<ReturnType<typeof addressSchema>>;
 
 export const otherNameSchema = z.object({
   kind: z.enum(NAME_KINDS, 'Choose whether this is an alias or a previous name'),
@@ -113,6 +126,13 @@ export function yearsBefore(today: string, years: number): string {
   return isValidIsoDate(date) ? date : `${date.slice(0, 8)}28`;
 }
 
+/** What is wrong with a (real) child's date of birth, or null: it is in the past and within the last 25 years. Shared by every form that takes one. */
+export function childDateOfBirthProblem(dob: string, today = todayInLondon()): string | null {
+  if (toEpochDay(dob) > toEpochDay(today)) return 'Date of birth must be today or in the past';
+  if (dob < yearsBefore(today, 25)) return 'Date of birth must be within the last 25 years';
+  return null;
+}
+
 /** Born children have a date of birth in the past; unborn children an expected due date within ten months. */
 function checkDates(v: ChildDates, ctx: z.RefinementCtx, today: string, current: ChildDates) {
   // Other checks may already have refused a date; only real dates are compared here.
@@ -130,10 +150,8 @@ function checkDates(v: ChildDates, ctx: z.RefinementCtx, today: string, current:
     return;
   }
   const day = toEpochDay(today);
-  if (dob) {
-    if (toEpochDay(dob) > day) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be today or in the past' });
-    else if (dob < yearsBefore(today, 25)) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be within the last 25 years' });
-  }
+  const dobProblem = dob ? childDateOfBirthProblem(dob, today) : null;
+  if (dobProblem) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: dobProblem });
   if (edd) {
     if (toEpochDay(edd) - day > 310) ctx.addIssue({ code: 'custom', path: ['expectedDueDate'], message: 'Expected due date must be within the next 10 months' });
     else if (day - toEpochDay(edd) > 60) ctx.addIssue({ code: 'custom', path: ['expectedDueDate'], message: 'Expected due date must be within the last 2 months – if the child has been born, enter their date of birth' });
@@ -143,7 +161,7 @@ function checkDates(v: ChildDates, ctx: z.RefinementCtx, today: string, current:
 export function newChildSchema(today = todayInLondon()) {
   return z.object({
     ...fields,
-    address: addressSchema.nullable().optional(),
+    address: addressSchema(today).nullable().optional(),
     otherNames: z.array(otherNameSchema).max(20).optional().default([]),
     /** Skip the check for likely existing records: the user has seen them and says this is a different child. */
     confirmNew: z.boolean().optional().default(false),
@@ -171,7 +189,7 @@ export function childChangesSchema(today = todayInLondon()) {
     youngCarer: z.boolean().optional(),
     privatelyFostered: z.boolean().optional(),
     /** a new current address; the one before it is kept in the history, ended the day before this one began (or today) */
-    address: addressSchema.nullable().optional(),
+    address: addressSchema(today).nullable().optional(),
   }).strict().superRefine((v, ctx) => checkDates(v, ctx, today, {}));
 }
 export type ChildChanges = z.output<ReturnType<typeof childChangesSchema>>;
@@ -179,7 +197,7 @@ export type ChildChanges = z.output<ReturnType<typeof childChangesSchema>>;
 export const householdAdultSchema = z.object({
   firstName: text(100, 'First name').min(1, 'Enter their first name'),
   lastName: text(100, 'Last name').min(1, 'Enter their last name'),
-  dateOfBirth: optional(isoDate('Date of birth')),
+  dateOfBirth: optional(pastDate('Date of birth', 120, fixedOrNow())),
   relationship: text(100, 'Relationship').min(1, 'Enter their relationship to the child, for example mother or mother’s partner'),
   parentalResponsibility: z.boolean({ error: 'Choose whether they have parental responsibility' }),
   livesWithChild: z.boolean({ error: 'Choose whether they live with the child' }),
@@ -196,6 +214,11 @@ export const siblingLinkSchema = z.object({
   livesWithChild: z.boolean().optional().default(true),
 });
 export type SiblingLinkInput = z.infer<typeof siblingLinkSchema>;
+/** From the page, where the user is asked both: the relationship (prefilled "Sibling") and whether they live with the child. */
+export const siblingLinkFormSchema = siblingLinkSchema.extend({
+  relationship: text(100, 'Relationship').min(1, 'Enter their relationship, for example sister or half-brother'),
+  livesWithChild: z.boolean({ error: 'Choose whether they live with the child' }),
+});
 
 export const professionalSchema = z.object({
   name: text(200, 'Name').min(1, 'Enter the professional’s name'),
@@ -206,9 +229,14 @@ export const professionalSchema = z.object({
 });
 export type ProfessionalInput = z.infer<typeof professionalSchema>;
 
+const SEARCH_EARLIEST = '1900-01-01';
+
 export const searchQuerySchema = z.object({
   name: optionalText(200, 'Name'),
-  dateOfBirth: optional(isoDate('Date of birth')),
+  // A bounded range: the search also looks a few days either side, which must stay a real date.
+  dateOfBirth: optional(isoDate('Date of birth')
+    .refine((s) => !isValidIsoDate(s) || s <= todayInLondon(), 'Date of birth must be today or in the past')
+    .refine((s) => !isValidIsoDate(s) || s >= SEARCH_EARLIEST, 'Date of birth must be 1 January 1900 or later')),
   postcode: optional(z.string().trim().max(10, 'Postcode must be 10 characters or fewer')
     .refine((v) => postcodeSearchKey(v) !== null, 'Enter a full UK postcode, like ME4 4TR, or the first part of one, like ME4')),
   nhsNumber: optional(nhsNumber),

@@ -8,7 +8,7 @@ import { onEvent } from '../clocks/operations.ts';
 import { createChildIn, makeChildKnownTo } from '../people/operations.ts';
 import { loadChild, type ChildRecord } from '../people/store.ts';
 import { checkPostcode } from '../people/identifiers.ts';
-import { todayInLondon, type NewChildInput } from '../people/validation.ts';
+import { childDateOfBirthProblem, todayInLondon, type NewChildInput } from '../people/validation.ts';
 import { can, canRecordContactAbout, type Principal } from '../platform/access/policy.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { isValidIsoDate } from '../platform/calendar/iso-date.ts';
@@ -56,7 +56,9 @@ export const contactInputSchema = z.strictObject({
 }).superRefine((v, ctx) => {
   if (!v.childId && !v.child) ctx.addIssue({ code: 'custom', path: ['child'], message: 'Find the child, or enter the child’s details' });
   if (v.childId && v.child) ctx.addIssue({ code: 'custom', path: ['childId'], message: 'Choose a child from the search, or enter new details, not both' });
-  if (v.child && v.child.dateOfBirth !== 'not-known' && v.child.dateOfBirth > todayInLondon()) ctx.addIssue({ code: 'custom', path: ['child', 'dateOfBirth'], message: 'Date of birth must be today or in the past' });
+  // The same range as the child's record: a contact may create the record.
+  const dobProblem = v.child && v.child.dateOfBirth !== 'not-known' ? childDateOfBirthProblem(v.child.dateOfBirth, todayInLondon()) : null;
+  if (dobProblem) ctx.addIssue({ code: 'custom', path: ['child', 'dateOfBirth'], message: dobProblem });
   if (v.child?.postcode && !v.child.address) ctx.addIssue({ code: 'custom', path: ['child', 'address'], message: 'Enter the first line of the address as well as the postcode' });
 });
 export type ContactInput = z.infer<typeof contactInputSchema>;

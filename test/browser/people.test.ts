@@ -98,6 +98,22 @@ for (const javaScript of [true, false]) {
       await page.check('#livesWithChild');
       await clickAndWait(page, 'button:has-text("Add to household")');
       assert.match(await page.textContent('main') ?? '', /Sarah Smith/);
+
+      // Linking a sibling asks whether they live with the child; no answer is assumed.
+      await page.goto(`/children/${existing.id}/household/new`);
+      await page.fill('#siblingName', 'Ava Smith-Jones');
+      await clickAndWait(page, 'button:has-text("Find their record")');
+      const siblingId = await page.locator('input[name="relatedChildId"]').first().getAttribute('value');
+      assert.equal(await page.inputValue(`#relationship-${siblingId}`), 'Sibling');
+      await expectAccessible(page, 'sibling search results');
+      await page.fill(`#relationship-${siblingId}`, 'Half-sister');
+      await clickAndWait(page, 'button:has-text("Link as sibling")');
+      assert.match(await page.textContent('.govuk-error-summary') ?? '', /Choose whether they live with the child/);
+      assert.equal(await page.inputValue(`#relationship-${siblingId}`), 'Half-sister');
+      await expectAccessible(page, 'sibling link with error');
+      await page.check(`#livesWithChild-${siblingId}-2`);
+      await clickAndWait(page, 'button:has-text("Link as sibling")');
+      assert.match(await page.textContent('main') ?? '', /Ava Smith-Jones[^–]*– Half-sister, lives elsewhere/);
       await page.goto(`/children/${existing.id}/professionals/new`);
       await expectAccessible(page, 'add a professional');
       await page.goto(`/children/${existing.id}/names/new`);

@@ -414,7 +414,7 @@ describe('household, siblings and professionals', () => {
     const find = await c.get(`/children/${a.id}/household/new?siblingName=Noah+Taylor`);
     assert.match(find.body, new RegExp(`name="relatedChildId" value="${b.id}"`));
     assert.doesNotMatch(find.body, new RegExp(hidden.id));
-    assert.equal((await c.post(`/children/${a.id}/siblings`, { relatedChildId: b.id, relationship: 'Brother' })).statusCode, 303);
+    assert.equal((await c.post(`/children/${a.id}/siblings`, { relatedChildId: b.id, relationship: 'Brother', livesWithChild: 'yes' })).statusCode, 303);
     assert.equal((await c.post(`/children/${a.id}/siblings`, { relatedChildId: b.id })).statusCode, 400);
     assert.equal((await c.post(`/children/${a.id}/siblings`, { relatedChildId: hidden.id })).statusCode, 400);
 
@@ -515,5 +515,112 @@ describe('editing through the form', () => {
     assert.deepEqual(addresses, [{ postcode: 'ME4 4TR', current: false }, { postcode: 'ME1 1AA', current: true }]);
     const ev = (await t.db.query("SELECT detail FROM events WHERE child_id = $1 AND type = 'record'", [child.id])).rows;
     assert.deepEqual(ev[0].detail.fields, ['schoolOrSetting', 'lookedAfter', 'address']);
+  });
+});
+
+describe('dates the record and its forms accept', () => {
+  test('a child with neither a date of birth nor a due date shows "Date of birth: Not known", not an unborn child', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const { c } = await practitioner(organisationId);
+    const child = await createChild(t.db, { organisationId, firstName: 'Nell', lastName: 'Unsure', dateOfBirth: null });
+    const page = await c.get(`/children/${child.id}`);
+    assert.equal(page.statusCode, 200);
+    assert.doesNotMatch(page.body, /unborn|Expected due date/);
+    assert.match(page.body, /Date of birth\s*<\/dt>\s*<dd class="govuk-summary-list__value">\s*Not known/);
+  });
+
+  test('a search or match check by a date in the first days of year 1 is refused or handled, never a 500', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const { c, principal } = await practitioner(organisationId);
+    assert.deepEqual(await searchChildren(t.db, principal, { dateOfBirth: '0001-01-01' }), []);
+    const api = await c.json('GET', '/api/v1/children?dateOfBirth=0001-01-01');
+    assert.equal(api.statusCode, 400, api.body);
+    assert.equal(api.json().field, 'dateOfBirth');
+    const future = await c.json('GET', `/api/v1/children?dateOfBirth=${new Date(Date.now() + 3 * 86400000).toISOString().slice(0, 10)}`);
+    assert.equal(future.statusCode, 400);
+    assert.equal(future.json().field, 'dateOfBirth');
+    const page = await c.get('/children?name=&dateOfBirth-day=1&dateOfBirth-month=1&dateOfBirth-year=0001&postcode=&nhsNumber=');
+    assert.equal(page.statusCode, 400);
+    assert.match(page.body, /href="#dateOfBirth-day">Date of birth must be 1 January 1900 or later/);
+    assert.match(page.body, /id="dateOfBirth-day"[^>]*value="1"/);
+    assert.equal((await c.json('GET', '/api/v1/children?dateOfBirth=1900-01-01')).statusCode, 200);
+  });
+
+  test('a household adult’s date of birth is not in the future nor more than 120 years ago', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const { c } = await practitioner(organisationId);
+    const child = await createChild(t.db, { organisationId, firstName: 'Ivy', lastName: 'Marsh' });
+    await c.get(`/children/${child.id}/household/new`);
+    const adult = { firstName: 'Rose', lastName: 'Marsh', relationship: 'Grandmother', parentalResponsibility: 'no', livesWithChild: 'no' };
+    const old = await c.post(`/children/${child.id}/household`, { ...adult, 'personDateOfBirth-day': '1', 'personDateOfBirth-month': '1', 'personDateOfBirth-year': '1800' });
+    assert.equal(old.statusCode, 400);
+    assert.match(old.body, /href="#personDateOfBirth-day">Date of birth must be within the last 120 years/);
+    assert.match(old.body, /value="1800"/);
+    const nextYear = String(new Date().getUTCFullYear() + 1);
+    const future = await c.post(`/children/${child.id}/household`, { ...adult, 'personDateOfBirth-day': '1', 'personDateOfBirth-month': '1', 'personDateOfBirth-year': nextYear });
+    assert.equal(future.statusCode, 400);
+    assert.match(future.body, /href="#personDateOfBirth-day">Date of birth must be today or in the past/);
+    const api = await c.json('POST', `/api/v1/children/${child.id}/household`, { ...adult, parentalResponsibility: false, livesWithChild: false, dateOfBirth: '0001-01-01' });
+    assert.equal(api.statusCode, 400);
+    assert.equal(api.json().field, 'dateOfBirth');
+    assert.equal((await c.post(`/children/${child.id}/household`, { ...adult, 'personDateOfBirth-day': '1', 'personDateOfBirth-month': '1', 'personDateOfBirth-year': '1950' })).statusCode, 303);
+  });
+
+  test('the date a child moved in is not in the future, nor before they moved in to the current address', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const { c } = await practitioner(organisationId);
+    const child = await createChild(t.db, { organisationId, firstName: 'Otto', lastName: 'Lane', dateOfBirth: '2015-04-04' });
+    assert.equal((await patch(c, `/api/v1/children/${child.id}`, { address: { line1: '1 Old Road', fromDate: '2022-06-01' } })).statusCode, 200);
+    const tomorrow = new Date(Date.now() + 2 * 86400000).toISOString().slice(0, 10);
+    const future = await patch(c, `/api/v1/children/${child.id}`, { address: { line1: '2 New Road', fromDate: tomorrow } });
+    assert.equal(future.statusCode, 400);
+    assert.equal(future.json().field, 'address.fromDate');
+    const earlier = await patch(c, `/api/v1/children/${child.id}`, { address: { line1: '2 New Road', fromDate: '2021-01-01' } });
+    assert.equal(earlier.statusCode, 400, earlier.body);
+    assert.equal(earlier.json().field, 'address.fromDate');
+
+    const form = {
+      firstName: 'Otto', lastName: 'Lane', 'dateOfBirth-day': '4', 'dateOfBirth-month': '4', 'dateOfBirth-year': '2015', interpreterNeeded: 'no',
+      addressLine1: '2 New Road', 'addressFrom-day': '1', 'addressFrom-month': '1', 'addressFrom-year': '2021',
+    };
+    await c.get(`/children/${child.id}/edit`);
+    const page = await c.post(`/children/${child.id}/edit`, form);
+    assert.equal(page.statusCode, 400);
+    assert.match(page.body, /href="#addressFrom-day">Date they moved in must be on or after 1 June 2022, when they moved in to their current address/);
+    assert.match(page.body, /value="2 New Road"/);
+    assert.match(page.body, /name="addressFrom-year"[^>]*value="2021"|value="2021"[^>]*name="addressFrom-year"/);
+    const futurePage = await c.post(`/children/${child.id}/edit`, { ...form, 'addressFrom-day': tomorrow.slice(8), 'addressFrom-month': tomorrow.slice(5, 7), 'addressFrom-year': tomorrow.slice(0, 4) });
+    assert.equal(futurePage.statusCode, 400);
+    assert.match(futurePage.body, /href="#addressFrom-day">Date they moved in must be today or in the past/);
+    const rows = (await t.db.query('SELECT line1, to_date FROM child_addresses WHERE child_id = $1 ORDER BY id', [child.id])).rows;
+    assert.deepEqual(rows, [{ line1: '1 Old Road', to_date: null }], 'nothing was changed');
+    assert.equal((await c.post(`/children/${child.id}/edit`, { ...form, 'addressFrom-year': '2023' })).statusCode, 303);
+  });
+});
+
+describe('linking a sibling from the page', () => {
+  test('asks their relationship and whether they live with the child, refusing a link without the answer', async () => {
+    const { organisationId } = await createOrganisation(t.db);
+    const { c } = await practitioner(organisationId);
+    const a = await createChild(t.db, { organisationId, firstName: 'Pip', lastName: 'Harrow' });
+    const b = await createChild(t.db, { organisationId, firstName: 'Kit', lastName: 'Harrow', dateOfBirth: '2016-02-02' });
+    const found = await c.get(`/children/${a.id}/household/new?siblingName=Kit+Harrow`);
+    assert.equal(found.statusCode, 200);
+    assert.match(found.body, new RegExp(`id="relationship-${b.id}" name="relationship" type="text" value="Sibling"`));
+    assert.match(found.body, new RegExp(`name="livesWithChild"[^>]*value="yes"`));
+    assert.doesNotMatch(found.body, new RegExp(`id="livesWithChild-${b.id}"[^>]*checked`), 'no answer is chosen for them');
+
+    const missing = await c.post(`/children/${a.id}/siblings`, { relatedChildId: b.id, relationship: 'Half-brother', siblingName: 'Kit Harrow' });
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /govuk-error-summary/);
+    assert.match(missing.body, new RegExp(`href="#livesWithChild-${b.id}">Choose whether they live with the child`));
+    assert.match(missing.body, new RegExp(`name="relatedChildId" value="${b.id}"`), 'the search results are kept');
+    assert.match(missing.body, /value="Half-brother"/, 'what was typed is kept');
+    assert.equal((await t.db.query('SELECT count(*)::int AS n FROM household_members WHERE child_id = $1', [a.id])).rows[0].n, 0);
+
+    const linked = await c.post(`/children/${a.id}/siblings`, { relatedChildId: b.id, relationship: 'Half-brother', livesWithChild: 'no' });
+    assert.equal(linked.statusCode, 303);
+    const row = (await t.db.query('SELECT relationship, lives_with_child FROM household_members WHERE child_id = $1', [a.id])).rows[0];
+    assert.deepEqual(row, { relationship: 'Half-brother', lives_with_child: false });
   });
 });

@@ -101,6 +101,20 @@ describe('a contact from a member of the public', () => {
     assert.match(res.body, /value="31"/);
   });
 
+  test('a child’s date of birth more than 25 years ago is refused on the date of birth field, as on the child’s record', async () => {
+    const res = await frontDoor.post('/front-door/contacts/new', form({ dobUnknown: '', 'dob-day': '1', 'dob-month': '1', 'dob-year': '0001' }));
+    assert.equal(res.statusCode, 400, res.body.slice(0, 500));
+    assert.match(res.body, /href="#dob">Date of birth must be within the last 25 years/);
+    assert.match(res.body, /value="0001"/);
+    const api = await frontDoor.json('POST', '/api/v1/front-door/contacts', {
+      caller: { relationship: 'Neighbour', anonymityRequested: true }, channel: 'telephone', immediateDanger: false, worries: 'Left alone.',
+      child: { firstName: 'Wilf', lastName: 'Ancient', dateOfBirth: '1990-01-01' },
+    });
+    assert.equal(api.statusCode, 400, api.body);
+    assert.equal(JSON.parse(api.body).field, 'child.dateOfBirth');
+    assert.match(JSON.parse(api.body).message, /within the last 25 years/);
+  });
+
   test('a new child and the contact about them are one transaction: a contact that cannot be stored leaves no child behind', async () => {
     const body = {
       caller: { relationship: 'Neighbour', anonymityRequested: true }, channel: 'telephone', immediateDanger: false,

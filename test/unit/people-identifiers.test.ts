@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import {
   checkNhsNumber, checkPostcode, checkUpn, isTemporaryUpn, nhsCheckDigit, normalisePostcode, outwardCode, postcodeSearchKey, upnCheckLetter,
 } from '../../src/people/identifiers.ts';
-import { childChangesSchema, newChildSchema, searchQuerySchema, yearsBefore } from '../../src/people/validation.ts';
+import { childChangesSchema, householdAdultSchema, newChildSchema, searchQuerySchema, todayInLondon, yearsBefore } from '../../src/people/validation.ts';
 
 describe('NHS number', () => {
   test('accepts valid numbers as typed, with spaces or hyphens, and keeps the 10 digits', () => {
@@ -146,6 +146,36 @@ describe('child record schema', () => {
   test('changes are partial and unknown fields are refused', () => {
     assert.deepEqual(childChangesSchema(today).parse({ schoolOrSetting: 'Riverside Primary' }), { schoolOrSetting: 'Riverside Primary' });
     assert.equal(childChangesSchema(today).safeParse({ shoeSize: 4 }).success, false);
+  });
+
+  test('a household adult’s date of birth is in the past and within the last 120 years', () => {
+    const adult = { firstName: 'A', lastName: 'B', relationship: 'Father', parentalResponsibility: true, livesWithChild: true };
+    const today = todayInLondon();
+    assert.equal(householdAdultSchema.safeParse({ ...adult, dateOfBirth: yearsBefore(today, 120) }).success, true);
+    assert.equal(householdAdultSchema.safeParse({ ...adult, dateOfBirth: today }).success, true);
+    const old = householdAdultSchema.safeParse({ ...adult, dateOfBirth: '0001-01-01' });
+    assert.deepEqual(old.error!.issues.map((i) => [i.path.join('.'), i.message]), [['dateOfBirth', 'Date of birth must be within the last 120 years']]);
+    const future = householdAdultSchema.safeParse({ ...adult, dateOfBirth: '9999-12-31' });
+    assert.deepEqual(future.error!.issues.map((i) => [i.path.join('.'), i.message]), [['dateOfBirth', 'Date of birth must be today or in the past']]);
+  });
+
+  test('the date a child moved in is not in the future', () => {
+    const child = { firstName: 'A', lastName: 'B', dateOfBirth: '2020-01-01' };
+    assert.equal(newChildSchema(today).safeParse({ ...child, address: { line1: '1 Road', fromDate: today } }).success, true);
+    for (const schema of [newChildSchema(today), childChangesSchema(today)]) {
+      const r = schema.safeParse({ ...child, address: { line1: '1 Road', fromDate: '2026-03-11' } });
+      assert.deepEqual(r.error!.issues.map((i) => [i.path.join('.'), i.message]), [['address.fromDate', 'Date they moved in must be today or in the past']]);
+    }
+  });
+
+  test('search by a date of birth from 1900 to today', () => {
+    const today = todayInLondon();
+    assert.equal(searchQuerySchema.safeParse({ dateOfBirth: '1900-01-01' }).success, true);
+    assert.equal(searchQuerySchema.safeParse({ dateOfBirth: today }).success, true);
+    for (const d of ['0001-01-01', '1899-12-31', '9999-12-31']) {
+      const r = searchQuerySchema.safeParse({ dateOfBirth: d });
+      assert.equal(r.error?.issues[0]?.path[0], 'dateOfBirth', d);
+    }
   });
 
   test('search accepts an outward code and refuses a broken NHS number', () => {

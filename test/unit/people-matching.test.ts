@@ -73,5 +73,9 @@ describe('match scorer', () => {
     for (const expected of ['2018-03-04', '2018-04-03', '2017-03-04', '2019-03-04', '2018-03-01', '2018-03-07']) assert.ok(d.includes(expected), expected);
     assert.ok(!nearbyDates('2018-03-14').includes('2018-14-03'));
     assert.ok(nearbyDates('2020-02-29').every((x) => /^\d{4}-\d{2}-\d{2}$/.test(x)));
+    // Neighbours outside years 1–9999 are left out rather than made up (year 0 is not a date the database takes).
+    assert.deepEqual(nearbyDates('0001-01-01').filter((x) => x < '0001-01-01'), []);
+    assert.ok(nearbyDates('0001-01-01').includes('0001-01-04'));
+    assert.deepEqual(nearbyDates('9999-12-31').filter((x) => x > '9999-12-31'), []);
   });
 });
