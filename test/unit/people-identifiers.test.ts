@@ -4,6 +4,7 @@ import {
   checkNhsNumber, checkPostcode, checkUpn, isTemporaryUpn, nhsCheckDigit, normalisePostcode, outwardCode, postcodeSearchKey, upnCheckLetter,
 } from '../../src/people/identifiers.ts';
 import { childChangesSchema, householdAdultSchema, newChildSchema, searchQuerySchema, todayInLondon, yearsBefore } from '../../src/people/validation.ts';
+import { addCalendarDays } from '../../src/platform/calendar/iso-date.ts';
 
 describe('NHS number', () => {
   test('accepts valid numbers as typed, with spaces or hyphens, and keeps the 10 digits', () => {
@@ -168,10 +169,11 @@ describe('child record schema', () => {
     }
   });
 
-  test('search by a date of birth from 1900 to today', () => {
+  test('search by a date of birth from 1900, or an expected due date up to a year ahead', () => {
     const today = todayInLondon();
     assert.equal(searchQuerySchema.safeParse({ dateOfBirth: '1900-01-01' }).success, true);
     assert.equal(searchQuerySchema.safeParse({ dateOfBirth: today }).success, true);
+    assert.equal(searchQuerySchema.safeParse({ dateOfBirth: addCalendarDays(today, 200) }).success, true, 'an unborn child is found by due date');
     for (const d of ['0001-01-01', '1899-12-31', '9999-12-31']) {
       const r = searchQuerySchema.safeParse({ dateOfBirth: d });
       assert.equal(r.error?.issues[0]?.path[0], 'dateOfBirth', d);
