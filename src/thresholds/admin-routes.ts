@@ -10,8 +10,12 @@ import { FrameworkVersionExistsError, storeFrameworkVersion, type FrameworkRegis
 import { validateFrameworkText } from './validate.ts';
 
 const MAX_FRAMEWORK_CHARS = 2_000_000;
+// Not trimmed: the text is parsed as pasted, so line numbers in errors match it and indented YAML stays valid.
 const loadForm = z.object({
-  content: z.string().trim().min(1, 'Paste the framework file (YAML or JSON)').max(MAX_FRAMEWORK_CHARS, 'The framework is too long: it must be under 2 MB'),
+  content: z
+    .string()
+    .max(MAX_FRAMEWORK_CHARS, 'The framework is too long: it must be under 2 MB')
+    .refine((s) => s.trim() !== '', 'Paste the framework file (YAML or JSON)'),
 });
 
 export function frameworkAdminRoutes(app: FastifyInstance, db: Db, frameworks: FrameworkRegistry) {

@@ -38,7 +38,8 @@ export function renderAssessmentPdf({ result, link, generatedAt = new Date() }: 
   heading(2, `Suggested level: ${result.level.name}`);
   para(result.judgement, { bold: true });
   para(`Child’s age: ${result.child}`);
-  if (result.ageUnknown) para('No age was given, so rules about unborn children and babies under one were not applied.');
+  const skipped = result.youngChildRulesSkipped;
+  if (skipped) para(`No age was given, so this framework’s rules for ${skipped.who} were not applied: ${skipped.titles}.`);
 
   heading(2, 'Why this level');
   if (result.raisedByRule) {

@@ -265,6 +265,9 @@ export function assess(framework: Framework, input: AssessmentInput): Assessment
     rank = raised;
   }
 
+  // Advice pointing to a level the suggestion has already reached would send the practitioner backwards.
+  fired = fired.filter((r) => r.onlyBelow === undefined || rank < rankOf(ctx, r.onlyBelow));
+
   const level = idx.levelByRank.get(rank);
   const baseLevel = idx.levelByRank.get(indicatorRank);
   if (!level || !baseLevel) throw new Error(`framework "${framework.id}" has no level of rank ${rank}`);

@@ -13,7 +13,7 @@ import {
 import { CrosswalkLookupError, translateLevel, type Crosswalk } from './crosswalk.ts';
 import { formatPath } from './files.ts';
 import type { FrameworkVersionInfo } from './registry.ts';
-import type { Citation, Framework, Indicator, Level } from './schema.ts';
+import type { Citation, Condition, Framework, Indicator, Level } from './schema.ts';
 import { addError, noErrors, type FormErrors } from '../platform/http/forms.ts';
 
 /** Said before anything else whenever a child is in immediate danger, whatever the framework's own words. */
@@ -61,6 +61,46 @@ export function domainName(fw: Framework, id: string): string {
 function subdomainName(fw: Framework, domain: string, sub: string | undefined): string | undefined {
   if (!sub) return undefined;
   return fw.domains.find((d) => d.id === domain)?.subdomains.find((s) => s.id === sub)?.name ?? sub;
+}
+
+/** Whether a condition tests for an unborn child, and the highest "under N months" age it tests. */
+function youngChildTests(cond: Condition): { unborn: boolean; underMonths: number } {
+  const found = { unborn: false, underMonths: -1 };
+  const stack = [cond];
+  while (stack.length > 0) {
+    const c = stack.pop()!;
+    if ('allOf' in c) stack.push(...c.allOf);
+    else if ('anyOf' in c) stack.push(...c.anyOf);
+    else if ('not' in c) stack.push(c.not);
+    else if ('unborn' in c) found.unborn = true;
+    else if ('ageUnderMonths' in c) found.underMonths = Math.max(found.underMonths, c.ageUnderMonths);
+  }
+  return found;
+}
+
+function quotedList(items: string[]): string {
+  const q = items.map((t) => `‘${t}’`);
+  return q.length <= 1 ? (q[0] ?? '') : `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+}
+
+/**
+ * The framework's own rules for unborn children and babies: who they are for ("unborn children and babies")
+ * and their titles. Undefined when it has none, so the pages never claim a rule the framework lacks.
+ */
+export function youngChildRules(fw: Framework): { who: string; titles: string } | undefined {
+  let unborn = false;
+  let underMonths = -1;
+  const titles: string[] = [];
+  for (const rule of fw.rules) {
+    const t = youngChildTests(rule.when);
+    if (!t.unborn && t.underMonths < 0) continue;
+    unborn ||= t.unborn;
+    underMonths = Math.max(underMonths, t.underMonths);
+    titles.push(rule.title);
+  }
+  if (titles.length === 0) return undefined;
+  const who = [unborn ? 'unborn children' : '', underMonths < 0 ? '' : underMonths <= 24 ? 'babies' : 'young children'];
+  return { who: who.filter(Boolean).join(' and '), titles: quotedList(titles) };
 }
 
 export function describeChild(child: AssessmentInput['child']): string {
@@ -379,7 +419,8 @@ export function resultView(fw: Framework, a: Assessment, input: AssessmentInput)
     indicatorLevel: a.indicatorLevel,
     raisedByRule: a.level.id !== a.indicatorLevel.id,
     child: describeChild(input.child),
-    ageUnknown: !input.child.unborn && input.child.ageInMonths === undefined,
+    /** The rules for unborn children and babies that an unknown age left out, if the framework has any. */
+    youngChildRulesSkipped: !input.child.unborn && input.child.ageInMonths === undefined ? youngChildRules(fw) : undefined,
     indicatorCount: input.indicators.length,
     immediateDanger: a.immediateDanger,
     immediateDangerInstruction: fw.immediateDanger.instruction,

@@ -24,6 +24,7 @@ import {
   readAssessForm,
   resultView,
   sortedLevels,
+  youngChildRules,
   type AssessFormValues,
 } from './explorer.ts';
 import type { FrameworkRegistry } from './registry.ts';
@@ -224,6 +225,7 @@ export function thresholdRoutes(app: FastifyInstance, frameworks: FrameworkRegis
     return reply.code(errors.summary.length ? 400 : 200).view(`${VIEWS}/assess.njk`, {
       title: `What level of need? ${fw.name}`,
       fw: { id: fw.id, name: fw.name, version: fw.version, immediateDanger: fw.immediateDanger.instruction },
+      youngChildRules: youngChildRules(fw),
       oldVersion,
       versionQuery: oldVersion ? `?version=${encodeURIComponent(fw.version)}` : '',
       values,

@@ -128,6 +128,11 @@ export const ruleSchema = z
     raiseTo: slug.optional(),
     /** Advice shown to the practitioner when the rule applies (e.g. consider stepping up). */
     advice: z.string().optional(),
+    /**
+     * Advice-only rules: give the advice only while the suggested level, once settled, is below this level.
+     * For advice that points to this level or a lower one (e.g. "consider Level 3"), moot once it is reached.
+     */
+    onlyBelow: slug.optional(),
     /** Why, in the source's words where possible; shown as the reason. */
     explanation: z.string().min(1),
     source: citationSchema,

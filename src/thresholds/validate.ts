@@ -4,6 +4,7 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assess, type ChildInput } from './engine.ts';
 import { conditionSchema, frameworkSchema, type Condition, type Framework } from './schema.ts';
 import { parseDataText, readDataFile, toFileErrors, zodIssues, type FileError, type Issue, type PathSegment } from './files.ts';
 
@@ -130,6 +131,82 @@ function formatBase(base: PathSegment[]): string {
   return base.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
+/** Deepest nesting of conditions accepted; real rules need a handful, and checking deeper ones recurses. */
+export const MAX_CONDITION_DEPTH = 32;
+
+/** Rules whose conditions nest deeper than MAX_CONDITION_DEPTH, found without recursing so any depth is safe. */
+function tooDeep(data: unknown): Issue[] {
+  const rules = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).rules : undefined;
+  if (!Array.isArray(rules)) return [];
+  const out: Issue[] = [];
+  rules.forEach((rule, r) => {
+    if (rule === null || typeof rule !== 'object') return;
+    const stack: Array<{ value: unknown; depth: number }> = [{ value: (rule as Record<string, unknown>).when, depth: 1 }];
+    while (stack.length > 0) {
+      const { value, depth } = stack.pop()!;
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
+      if (depth > MAX_CONDITION_DEPTH) {
+        out.push({
+          path: ['rules', r, 'when'],
+          message: `conditions are nested too deeply: at most ${MAX_CONDITION_DEPTH} levels of allOf, anyOf and not are allowed`,
+        });
+        return;
+      }
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'not') stack.push({ value: inner, depth: depth + 1 });
+        else if ((key === 'allOf' || key === 'anyOf') && Array.isArray(inner)) {
+          for (const c of inner) stack.push({ value: c, depth: depth + 1 });
+        }
+      }
+    }
+  });
+  return out;
+}
+
+function describeChild(child: ChildInput): string {
+  if (child.unborn) return 'an unborn child';
+  if (child.ageInMonths === undefined) return 'a child whose age is not given';
+  return `a child aged ${child.ageInMonths} month${child.ageInMonths === 1 ? '' : 's'}`;
+}
+
+/** Children that between them meet every age condition in the framework's rules either way. */
+function childrenToTry(fw: Framework): ChildInput[] {
+  const ages = new Set<number>([0]);
+  const stack: Condition[] = fw.rules.map((r) => r.when);
+  while (stack.length > 0) {
+    const cond = stack.pop()!;
+    if ('allOf' in cond) stack.push(...cond.allOf);
+    else if ('anyOf' in cond) stack.push(...cond.anyOf);
+    else if ('not' in cond) stack.push(cond.not);
+    else if ('ageUnderMonths' in cond || 'ageAtLeastMonths' in cond) {
+      const n = 'ageUnderMonths' in cond ? cond.ageUnderMonths : cond.ageAtLeastMonths;
+      ages.add(n);
+      if (n > 0) ages.add(n - 1);
+    }
+  }
+  return [{}, { unborn: true }, ...[...ages].sort((a, b) => a - b).map((ageInMonths) => ({ ageInMonths }))];
+}
+
+/**
+ * The engine raises on immediate danger only through a rule, so without one a child in danger would be
+ * suggested the lowest level. Some rule must raise to the top level for every child, with nothing else ticked.
+ */
+function immediateDangerReachesTop(fw: Framework): Issue[] {
+  const top = fw.levels.reduce((max, l) => (l.rank > max.rank ? l : max));
+  const children = childrenToTry(fw);
+  const missed = children.filter((child) => assess(fw, { indicators: [], child, immediateDanger: true }).level.rank < top.rank);
+  if (missed.length === 0) return [];
+  const some = missed.length < children.length ? ` (it does not for ${describeChild(missed[0]!)})` : '';
+  return [
+    {
+      path: ['rules'],
+      message:
+        `no rule raises the level to "${top.id}" (the highest) when the child is in immediate danger: ` +
+        `add a rule with when: { immediateDanger: true } and raiseTo: ${top.id}${some}`,
+    },
+  ];
+}
+
 /** The checks the schema cannot express. Assumes `fw` already passed the schema. */
 export function crossCheck(fw: Framework): Issue[] {
   const out: Issue[] = [];
@@ -182,6 +259,23 @@ export function crossCheck(fw: Framework): Issue[] {
     if (rule.raiseTo !== undefined && !levels.has(rule.raiseTo)) {
       out.push({ path: ['rules', r, 'raiseTo'], message: `unknown level "${rule.raiseTo}": levels are ${levelIds()}` });
     }
+    if (rule.onlyBelow !== undefined) {
+      const below = levels.get(rule.onlyBelow);
+      if (!below) {
+        out.push({ path: ['rules', r, 'onlyBelow'], message: `unknown level "${rule.onlyBelow}": levels are ${levelIds()}` });
+      } else if (rule.raiseTo !== undefined) {
+        // Dropping a raising rule would leave its raise without a reason.
+        out.push({
+          path: ['rules', r, 'onlyBelow'],
+          message: 'only an advice-only rule can be limited to levels below another: remove raiseTo or onlyBelow',
+        });
+      } else if (below.rank === 1) {
+        out.push({
+          path: ['rules', r, 'onlyBelow'],
+          message: `no level is below "${below.id}", so this advice would never be given`,
+        });
+      }
+    }
     walkCondition(rule.when, ['rules', r, 'when'], (kind, id, path) => {
       if (kind === 'level' && !levels.has(id)) {
         out.push({ path, message: `unknown level "${id}": levels are ${levelIds()}` });
@@ -206,10 +300,27 @@ export function crossCheck(fw: Framework): Issue[] {
       }
     }
   });
+  // Runs the engine, so only once every id it would look up is known to exist.
+  if (out.length === 0) out.push(...immediateDangerReachesTop(fw));
   return out;
 }
 
-function validate(data: unknown): { ok: true; framework: Framework } | { ok: false; issues: Issue[] } {
+type Checked = { ok: true; framework: Framework } | { ok: false; issues: Issue[] };
+
+function validate(data: unknown): Checked {
+  try {
+    return checkData(data);
+  } catch (err) {
+    // Data nested deeply somewhere the depth check does not look still must not crash a caller.
+    if (err instanceof RangeError) return { ok: false, issues: [{ path: [], message: 'the framework is nested too deeply to check' }] };
+    throw err;
+  }
+}
+
+function checkData(data: unknown): Checked {
+  // Before the schema: it recurses into conditions, and would overflow the stack on deep ones.
+  const deep = tooDeep(data);
+  if (deep.length > 0) return { ok: false, issues: deep };
   const parsed = frameworkSchema.safeParse(data);
   if (!parsed.success) {
     return { ok: false, issues: zodIssues(parsed.error.issues, data, (value, path) => diagnoseCondition(value, path)) };

@@ -68,3 +68,32 @@ test('a broken framework is refused with every problem listed and the pasted tex
   assert.equal(empty.statusCode, 400);
   assert.match(empty.body, /Paste the framework file/);
 });
+
+test('pasted text is parsed as pasted: an indented paste loads, and error lines match the text', async () => {
+  const next = parse(medwayYaml);
+  next.version = '2026-12-indented';
+  const indented = `\n\n${stringify(next).split('\n').map((l) => (l === '' ? l : `  ${l}`)).join('\n')}`;
+  const res = await admin.post('/admin/frameworks', { content: indented });
+  assert.equal(res.statusCode, 303, res.body.slice(0, 500));
+  assert.match(decodeURIComponent(String(res.headers.location)), /version 2026-12-indented/);
+
+  const broken = parse(medwayYaml);
+  broken.version = 'broken-lines';
+  broken.indicators[3].level = 'level-9';
+  const text = `\n\n\n${stringify(broken)}`;
+  const line = text.split('\n').findIndex((l) => l.includes('level: level-9')) + 1;
+  const bad = await admin.post('/admin/frameworks', { content: text });
+  assert.equal(bad.statusCode, 400);
+  assert.ok(bad.body.includes(`indicators[3].level: unknown level &quot;level-9&quot;: levels are level-1, level-2, level-3 (line ${line})`), 'the line is counted in the text as pasted');
+});
+
+test('deeply nested rule conditions are refused with a 400 naming the rule, not a crash', async () => {
+  const fw = parse(medwayYaml);
+  fw.version = 'deep';
+  fw.rules[1].when = '__WHEN__';
+  // Built as text: JSON.stringify would itself overflow on a value this deep.
+  const content = JSON.stringify(fw).replace('"__WHEN__"', `${'{"not":'.repeat(20_000)}{"unborn":true}${'}'.repeat(20_000)}`);
+  const res = await admin.post('/admin/frameworks', { content });
+  assert.equal(res.statusCode, 400);
+  assert.match(res.body, /rules\[1\]\.when: conditions are nested too deeply/);
+});

@@ -282,6 +282,38 @@ describe('the result', () => {
   });
 });
 
+describe('rules for unborn children and babies', () => {
+  const hint = /Some rules depend on age|rules for unborn children and babies/;
+  const notApplied = /were not applied/;
+
+  test('are named from the framework\'s own rules, and only where it has them', async () => {
+    const medway = flat(mainOf((await get('/thresholds/medway/assess')).body));
+    assert.match(medway, /This framework has rules for unborn children and babies: ‘Domestic abuse with an unborn child or a child under one’ and ‘Unborn child with concerns — Pre-birth procedure’\./);
+    assert.ok(!/domestic abuse is treated as a risk of significant harm/.test(medway));
+    const dudley = flat(mainOf((await get('/thresholds/dudley/assess')).body));
+    assert.match(dudley, /This framework has rules for unborn children: ‘Suspected neglect of an unborn baby: use the GCP2A \(antenatal\)’ and ‘Unborn baby: the Early Help Assessment can be used’\./);
+    assert.ok(!/domestic abuse/i.test(dudley.slice(0, dudley.indexOf('Is the child in immediate danger'))));
+
+    for (const [id, indicator] of [['stoke-on-trent', 'stoke.getting-help.domestic-abuse.01'], ['kent-medway-tiers', 'kmt.t2.family-environment.06']]) {
+      const form = mainOf((await get(`/thresholds/${id}/assess`)).body);
+      assert.ok(!hint.test(form), `${id}: no age rules claimed on the form`);
+      const query = `child=unknown&immediateDanger=no&indicators=${indicator}`;
+      const result = await get(`/thresholds/${id}/assess/result?${query}`);
+      assert.equal(result.statusCode, 200);
+      assert.ok(!notApplied.test(mainOf(result.body)), `${id}: no age rules said to be skipped`);
+      assert.ok(!notApplied.test(flatPdf((await get(`/thresholds/${id}/assess.pdf?${query}`)).rawPayload)), `${id}: nor in the PDF`);
+    }
+  });
+
+  test('an unknown age says which of the framework\'s rules were not applied, on the page and in the PDF', async () => {
+    const query = `child=unknown&immediateDanger=no&indicators=${DA}`;
+    const page = flat(mainOf((await get(`/thresholds/medway/assess/result?${query}`)).body));
+    assert.match(page, /You did not give the child’s age, so this framework’s rules for unborn children and babies were not applied: ‘Domestic abuse with an unborn child or a child under one’ and ‘Unborn child with concerns — Pre-birth procedure’\. Change your answers if you know it\./);
+    const pdf = flatPdf((await get(`/thresholds/medway/assess.pdf?${query}`)).rawPayload);
+    assert.match(pdf, /No age was given, so this framework’s rules for unborn children and babies were not applied: ‘Domestic abuse with an unborn child or a child under one’ and ‘Unborn child with concerns — Pre-birth procedure’\./);
+  });
+});
+
 describe('versions', () => {
   test('a new version becomes current; the old one stays readable and usable from the version selector', async () => {
     const shipped = (await loadShippedFrameworks()).find((f) => f.id === 'medway')!;

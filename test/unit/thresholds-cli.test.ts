@@ -46,6 +46,7 @@ const framework = {
   ],
   rules: [
     { id: 'r', title: 'R', when: { unborn: true }, raiseTo: 'level-2', explanation: 'e', source: { section: 's' } },
+    { id: 'danger', title: 'D', when: { immediateDanger: true }, raiseTo: 'level-2', explanation: 'e', source: { section: 's' } },
   ],
 };
 
@@ -54,7 +55,7 @@ test('validate FILE: prints ok with counts and returns 0', async () => {
   await writeFile(file, stringify(framework));
   const r = await run(['validate', file]);
   assert.equal(r.code, 0);
-  assert.equal(r.stdout, `${file}: ok (3 indicators, 1 rules)\n`);
+  assert.equal(r.stdout, `${file}: ok (3 indicators, 2 rules)\n`);
   assert.equal(r.stderr, '');
 });
 
@@ -68,7 +69,7 @@ test('validate FILE: one line per error, returns 1; good files are still reporte
   await writeFile(bad, stringify(broken));
   const r = await run(['validate', good, bad]);
   assert.equal(r.code, 1);
-  assert.equal(r.stdout, `${good}: ok (3 indicators, 1 rules)\n`);
+  assert.equal(r.stdout, `${good}: ok (3 indicators, 2 rules)\n`);
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 2);
   assert.match(lines[0] ?? '', new RegExp(`^${bad}: indicators\\[2\\]\\.id: duplicate indicator id "a" \\(already used at indicators\\[0\\]\\) \\(line \\d+\\)$`));

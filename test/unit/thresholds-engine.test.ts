@@ -30,6 +30,7 @@ interface RuleSpec {
   when: Condition;
   raiseTo?: number;
   advice?: string;
+  onlyBelow?: number;
 }
 
 const INSTRUCTION = 'If the child is in immediate danger call the police on 999 now.';
@@ -69,6 +70,7 @@ function buildFramework(opts: { levels?: number; domains?: string[]; indicators:
       when: r.when,
       ...(r.raiseTo !== undefined ? { raiseTo: `l${r.raiseTo}` } : {}),
       ...(r.advice !== undefined ? { advice: r.advice } : {}),
+      ...(r.onlyBelow !== undefined ? { onlyBelow: `l${r.onlyBelow}` } : {}),
       explanation: `Because of ${r.id}`,
       source: { section: 'Rules', lines: '200-201' },
     })),
@@ -265,6 +267,34 @@ test('an advice-only rule gives advice without changing the level, listed after 
   assert.deepEqual(result.advice, ['Consider a level 3 assessment', JUDGEMENT_NOTE]);
 });
 
+test('advice given only below a level is dropped, with its citation, once the suggestion reaches that level', () => {
+  const specs = base.indicators.map((i) => ({ id: i.id, level: Number(i.level.slice(1)), domain: i.domain, tags: i.tags }));
+  const fw = buildFramework({
+    levels: 4,
+    indicators: specs,
+    rules: [
+      { id: 'consider-3', when: { countAtLevel: { level: 'l2', atLeast: 1 } }, advice: 'Consider level 3', onlyBelow: 3 },
+      { id: 'baby', when: { allOf: [{ ageUnderMonths: 12 }, { indicatorTagged: 'domestic-abuse' }] }, raiseTo: 3 },
+      { id: 'danger', when: { immediateDanger: true }, raiseTo: 4 },
+    ],
+  });
+  const older = assess(fw, { indicators: ['b2'], child: { ageInMonths: 60 } });
+  assert.equal(older.level.id, 'l2');
+  assert.deepEqual(older.advice, ['Consider level 3', JUDGEMENT_NOTE]);
+  assert.deepEqual(older.reasons.map((r) => r.id), ['b2', 'consider-3']);
+
+  // Raised to level 3 by a rule, not by an indicator: the advice to consider level 3 is moot.
+  const baby = assess(fw, { indicators: ['b2'], child: { ageInMonths: 4 } });
+  assert.equal(baby.level.id, 'l3');
+  assert.deepEqual(baby.advice, [JUDGEMENT_NOTE]);
+  assert.deepEqual(baby.reasons.map((r) => r.id), ['baby', 'b2']);
+
+  const danger = assess(fw, { indicators: ['b2'], child: { ageInMonths: 60 }, immediateDanger: true });
+  assert.equal(danger.level.id, 'l4');
+  assert.deepEqual(danger.advice, [INSTRUCTION, JUDGEMENT_NOTE]);
+  assert.deepEqual(danger.reasons.map((r) => r.id), ['danger', 'b2']);
+});
+
 test('several rules: the highest raise wins whatever their order, and every fired rule is a reason', () => {
   const rules: RuleSpec[] = [
     { id: 'to-3', when: { indicatorTagged: 'domestic-abuse' }, raiseTo: 3 },
@@ -447,12 +477,16 @@ const arbFramework = (withRules: boolean): fc.Arbitrary<Framework> =>
               levels,
               domains: Array.from({ length: domains }, (_, i) => `d${i + 1}`),
               indicators: specs,
-              rules: rs.map((r, i) => ({
-                id: `r${i}`,
-                when: r.when,
-                ...(r.raise !== null ? { raiseTo: r.raise } : {}),
-                ...(r.advice !== null || r.raise === null ? { advice: r.advice ?? 'advice' } : {}),
-              })),
+              rules: [
+                ...rs.map((r, i) => ({
+                  id: `r${i}`,
+                  when: r.when,
+                  ...(r.raise !== null ? { raiseTo: r.raise } : {}),
+                  ...(r.advice !== null || r.raise === null ? { advice: r.advice ?? 'advice' } : {}),
+                })),
+                // A valid framework raises to the top level on immediate danger.
+                ...(withRules ? [{ id: 'danger', when: { immediateDanger: true as const }, raiseTo: levels }] : []),
+              ],
             }),
           );
         }),

@@ -69,6 +69,14 @@ function validRaw() {
         explanation: 'Clusters matter.',
         source: cite('Which level'),
       },
+      {
+        id: 'danger',
+        title: 'Immediate danger',
+        when: { immediateDanger: true },
+        raiseTo: 'level-3',
+        explanation: 'A child in danger needs protection now.',
+        source: cite('Accessing support'),
+      },
     ],
   };
 }
@@ -134,7 +142,7 @@ test('duplicate ids are reported at the second use, naming the first', () => {
   );
   hasError(errors, 'indicators[2].id', /^duplicate indicator id "i-1" \(already used at indicators\[0\]\)$/);
   hasError(errors, 'levels[2].id', /^duplicate level id "level-1" \(already used at levels\[0\]\)$/);
-  hasError(errors, 'rules[2].id', /^duplicate rule id "da-baby" \(already used at rules\[0\]\)$/);
+  hasError(errors, 'rules[3].id', /^duplicate rule id "da-baby" \(already used at rules\[0\]\)$/);
   hasError(errors, 'domains[2].id', /^duplicate domain id "family"/);
   hasError(errors, 'domains[0].subdomains[1].id', /^duplicate subdomain id "health"/);
 });
@@ -185,6 +193,67 @@ test('a raising rule may not depend on a concern being absent', () => {
     'f.yaml',
   );
   assert.ok(ok.ok, ok.ok ? '' : ok.errors.map(formatFileError).join('\n'));
+});
+
+test('immediate danger must raise the level to the top through a rule, whatever the child\'s age', () => {
+  const without = errorsOf(mutate((raw) => void raw.rules.splice(2, 1)));
+  assert.equal(without.length, 1);
+  hasError(without, 'rules', /^no rule raises the level to "level-3" \(the highest\) when the child is in immediate danger: add a rule with when: \{ immediateDanger: true \} and raiseTo: level-3$/);
+
+  const tooLow = errorsOf(mutate((raw) => void ((raw.rules[2] as { raiseTo?: string }).raiseTo = 'level-2')));
+  hasError(tooLow, 'rules', /^no rule raises the level to "level-3"/);
+
+  // A rule that covers only some children is not enough: the age may be unknown.
+  const onlyBabies = errorsOf(mutate((raw) => void (raw.rules[2]!.when = { allOf: [{ immediateDanger: true }, { ageUnderMonths: 12 }] } as never)));
+  hasError(onlyBabies, 'rules', /immediate danger.*\(it does not for a child whose age is not given\)/);
+
+  // Rules that between them cover every child are enough.
+  const split = validateFramework(
+    mutate((raw) => {
+      raw.rules[2]!.when = { allOf: [{ immediateDanger: true }, { not: { unborn: true } }] } as never;
+      raw.rules.push({ ...raw.rules[2]!, id: 'danger-unborn', when: { allOf: [{ immediateDanger: true }, { unborn: true }] } } as never);
+    }),
+    'f.yaml',
+  );
+  assert.ok(split.ok, split.ok ? '' : split.errors.map(formatFileError).join('\n'));
+});
+
+test('conditions nested too deeply are refused with an error, never a crash', async () => {
+  const nest = (depth: number): unknown => {
+    let when: unknown = { unborn: true };
+    for (let i = 1; i < depth; i++) when = { not: when };
+    return when;
+  };
+  const deep = errorsOf(mutate((raw) => void (raw.rules[1]!.when = nest(20_000) as never)));
+  assert.equal(deep.length, 1);
+  hasError(deep, 'rules[1].when', /^conditions are nested too deeply: at most 32 levels/);
+  const atLimit = validateFramework(mutate((raw) => void (raw.rules[1]!.when = nest(32) as never)), 'f.yaml');
+  assert.ok(atLimit.ok, atLimit.ok ? '' : atLimit.errors.map(formatFileError).join('\n'));
+  const over = errorsOf(mutate((raw) => void (raw.rules[1]!.when = { allOf: [{ unborn: true }, nest(32)] } as never)));
+  hasError(over, 'rules[1].when', /nested too deeply/);
+
+  // The same from a JSON file, which parses however deep it is.
+  const raw = validRaw();
+  const text = JSON.stringify(raw).replace('"when":{"countAtLevel"', `"when":${'{"not":'.repeat(20_000)}{"countAtLevel"`);
+  const file = await writeTemp(text.replace(',"advice":"Consider level 3."', `${'}'.repeat(20_000)},"advice":"Consider level 3."`), 'json');
+  const result = await loadFrameworkFile(file);
+  assert.equal(result.ok, false);
+  if (!result.ok) assert.deepEqual(result.errors.map((e) => e.path), ['rules[1].when']);
+});
+
+test('onlyBelow names a known level above the lowest, on advice-only rules', () => {
+  const ok = validateFramework(mutate((raw) => void Object.assign(raw.rules[1]!, { onlyBelow: 'level-3' })), 'f.yaml');
+  assert.ok(ok.ok, ok.ok ? '' : ok.errors.map(formatFileError).join('\n'));
+  const errors = errorsOf(
+    mutate((raw) => {
+      Object.assign(raw.rules[1]!, { onlyBelow: 'level-9' });
+      Object.assign(raw.rules[0]!, { onlyBelow: 'level-3', advice: 'Treat as level 3.' });
+    }),
+  );
+  hasError(errors, 'rules[1].onlyBelow', /^unknown level "level-9"/);
+  hasError(errors, 'rules[0].onlyBelow', /^only an advice-only rule can be limited to levels below another/);
+  const never = errorsOf(mutate((raw) => void Object.assign(raw.rules[1]!, { onlyBelow: 'level-1' })));
+  hasError(never, 'rules[1].onlyBelow', /no level is below "level-1", so this advice would never be given/);
 });
 
 test('malformed conditions get a precise message instead of "Invalid input"', () => {
