@@ -418,7 +418,7 @@ export const peopleOpenApiPaths = {
   '/api/v1/children': {
     get: {
       summary: 'Find children your organisation knows, by name (tolerant of misspellings, variants, hyphens and order), date of birth, postcode (full, its outward code like "ME4", or outward code and sector like "ME4 4") or NHS number',
-      parameters: ['name', 'dateOfBirth', 'postcode', 'nhsNumber', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 100 } : name === 'dateOfBirth' ? { type: 'string', format: 'date', description: 'from 1900-01-01 to today' } : { type: 'string' } })),
+      parameters: ['name', 'dateOfBirth', 'postcode', 'nhsNumber', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 100 } : name === 'dateOfBirth' ? { type: 'string', format: 'date', description: 'from 1900-01-01 to a year ahead (a date ahead finds an unborn child by expected due date)' } : { type: 'string' } })),
       responses: { 200: jsonResponse('Matches, best first', { type: 'object', properties: { results: { type: 'array', items: ref('ChildSearchResult') } } }), ...STD },
     },
     post: {
