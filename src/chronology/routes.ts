@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Principal } from '../platform/access/policy.ts';
-import { isValidIsoDate } from '../platform/calendar/iso-date.ts';
+import { EARLIEST_RECORDED_DATE, isValidIsoDate } from '../platform/calendar/iso-date.ts';
 import { londonDateOf } from '../platform/calendar/working-days.ts';
 import type { Db } from '../platform/db/pool.ts';
 import { auditContext } from '../platform/http/context.ts';
@@ -20,8 +20,6 @@ const VIEWS = 'chronology/views';
 const PAGE_LIMIT = 500;
 const PDF_LIMIT = 2000;
 const DETAIL_MAX = 10000;
-/** A year typed as "0026" is a slip, not an event of the first century. */
-const EARLIEST_EVENT = '1900-01-01';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PRINT_CSS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'views/print.css');
 
@@ -51,7 +49,7 @@ function eventView(e: EventRow, canTriage: boolean) {
 }
 
 const significantEventSchema = z.object({
-  date: z.string().refine((s): boolean => isValidIsoDate(s), 'must be a real date like 2026-03-27').refine((s) => s >= EARLIEST_EVENT, 'must be in 1900 or later'),
+  date: z.string().refine((s): boolean => isValidIsoDate(s), 'must be a real date like 2026-03-27').refine((s) => s >= EARLIEST_RECORDED_DATE, 'must be in 1900 or later'),
   summary: z.string('must be text').trim().min(1, 'must not be empty').max(300, 'must be 300 characters or fewer'),
   detail: z.string().trim().max(DETAIL_MAX, 'must be 10,000 characters or fewer').optional().default(''),
 }, 'must be a JSON object').strict();
@@ -120,7 +118,7 @@ export function chronologyRoutes(app: FastifyInstance, db: Db) {
     if (!values.day && !values.month && !values.year) addError(errors, 'date-day', 'Enter the date of the event');
     else if (!iso || !isValidIsoDate(iso)) addError(errors, 'date-day', 'The date of the event must be a real date, like 27 3 2026');
     else if (iso > londonDateOf(new Date())) addError(errors, 'date-day', 'The date of the event must be today or in the past');
-    else if (iso < EARLIEST_EVENT) addError(errors, 'date-day', 'The date of the event must be in 1900 or later');
+    else if (iso < EARLIEST_RECORDED_DATE) addError(errors, 'date-day', 'The date of the event must be in 1900 or later');
     if (!values.summary.trim()) addError(errors, 'summary', 'Enter a short summary of what happened');
     else if (values.summary.trim().length > 300) addError(errors, 'summary', 'The summary must be 300 characters or fewer');
     if (values.detail.trim().length > DETAIL_MAX) addError(errors, 'detail', 'The detail must be 10,000 characters or fewer');

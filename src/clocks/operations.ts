@@ -64,7 +64,15 @@ async function partnershipFor(tx: Tx, organisationId: string, slug?: string): Pr
 
 const setFor = (catalogue: ClockCatalogue, p: PartnershipFacts) => catalogue.forPartnership({ slug: p.slug, frameworkId: p.frameworkId });
 
-async function startIn(tx: Tx, set: ResolvedSet, partnership: PartnershipFacts, input: StartClockInput): Promise<StartResult> {
+/** Whether the subject's clocks are restricted, asked at most once for an event however many clocks it touches. */
+function restrictedOnce(tx: Tx, subject: Subject): () => Promise<boolean> {
+  let answer: Promise<boolean> | undefined;
+  return () => (answer ??= subjectRestricted(tx, subject));
+}
+
+async function startIn(
+  tx: Tx, set: ResolvedSet, partnership: PartnershipFacts, input: StartClockInput, restricted = restrictedOnce(tx, input.subject),
+): Promise<StartResult> {
   const definition = set.clocks.find((c) => c.id === input.definitionId);
   if (!definition) throw new ClockError('unknown-definition', `no clock "${input.definitionId}" in the ${set.id} set`);
   const previous = await countClocks(tx, input.organisationId, input.subject, definition.id);
@@ -100,7 +108,7 @@ async function startIn(tx: Tx, set: ResolvedSet, partnership: PartnershipFacts, 
       recordedBy: input.actor.userId,
       summary: `Clock started: ${definition.name}${definition.stages ? ` (stage ${clock.stage})` : ''}, due by ${dueInWords(times.dueAt)}`,
       detail: { clockId: clock.id, definitionId: definition.id, dueAt: times.dueAt.toISOString(), subjectType: input.subject.type, subjectId: input.subject.id },
-      sourceType: 'clock', sourceId: clock.id, restricted: await subjectRestricted(tx, input.subject),
+      sourceType: 'clock', sourceId: clock.id, restricted: await restricted(),
     });
   }
   return { started: true, clock };
@@ -130,7 +138,7 @@ export interface StopClocksInput extends Common {
 export interface StoppedClock { clock: ClockRow; status: Extract<ClockStatus, 'met' | 'missed'> }
 
 /** Stop every running clock on the subject whose definition stops on this event; each is met or missed. */
-export async function stopClocks(tx: Tx, input: StopClocksInput): Promise<StoppedClock[]> {
+export async function stopClocks(tx: Tx, input: StopClocksInput, restricted = restrictedOnce(tx, input.subject)): Promise<StoppedClock[]> {
   const running = await lockRunningOnSubject(tx, input.organisationId, input.subject);
   const stopped: StoppedClock[] = [];
   for (const clock of running) {
@@ -153,7 +161,7 @@ export async function stopClocks(tx: Tx, input: StopClocksInput): Promise<Stoppe
         childId: clock.childId, organisationId: clock.organisationId, type: 'record', occurredAt: stoppedAt, recordedBy: input.actor.userId,
         summary: `Clock ${status === 'met' ? 'met' : 'missed'}: ${clock.definition.name}${clock.definition.stages ? ` (stage ${clock.stage})` : ''} (was due by ${dueInWords(clock.dueAt)})`,
         detail: { clockId: clock.id, definitionId: clock.definitionId, status, event: input.stopEvent },
-        sourceType: 'clock', sourceId: clock.id, restricted: await subjectRestricted(tx, clock.subject),
+        sourceType: 'clock', sourceId: clock.id, restricted: await restricted(),
       });
     }
     stopped.push({ clock: { ...clock, stoppedAt, stopEvent: input.stopEvent, stopReason: input.stopEvent, status }, status });
@@ -194,11 +202,12 @@ export async function onEvent(tx: Tx, eventName: string, input: EventInput): Pro
   const set = setFor(catalogue, partnership);
   if (!(eventName in set.events)) throw new ClockError('unknown-event', `"${eventName}" is not an event the ${set.id} clocks know`);
   const at = input.occurredAt ?? input.now ?? new Date();
-  const stopped = await stopClocks(tx, { ...input, catalogue, stopEvent: eventName, stoppedAt: at });
+  const restricted = restrictedOnce(tx, input.subject);
+  const stopped = await stopClocks(tx, { ...input, catalogue, stopEvent: eventName, stoppedAt: at }, restricted);
   const started: ClockRow[] = [];
   const notStarted: EventResult['notStarted'] = [];
   for (const definition of set.clocks.filter((c) => c.startsOn.includes(eventName))) {
-    const r = await startIn(tx, set, partnership, { ...input, catalogue, definitionId: definition.id, startedAt: at, startEvent: eventName });
+    const r = await startIn(tx, set, partnership, { ...input, catalogue, definitionId: definition.id, startedAt: at, startEvent: eventName }, restricted);
     if (r.started) started.push(r.clock);
     else notStarted.push({ definitionId: r.definitionId, reason: r.reason });
   }

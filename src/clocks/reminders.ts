@@ -55,7 +55,7 @@ async function remindBatch(db: Db, now: Date, batchSize: number, publicUrl: stri
       const status = clockStatus({ kind: clock.kind, dueAt: clock.dueAt, dueSoonAt: clock.dueSoonAt, stoppedAt: null }, now);
       const state = status === 'overdue' ? 'overdue' : 'due-soon';
       const wanted = clock.definition.reminders.on.includes(state);
-      const roles = (await subjectRestricted(tx, clock.subject)) ? restrictedRoles(clock.definition.reminders.roles) : clock.definition.reminders.roles;
+      const roles = wanted && (await subjectRestricted(tx, clock.subject)) ? restrictedRoles(clock.definition.reminders.roles) : clock.definition.reminders.roles;
       const recipients = wanted ? await usersInRoles(tx, clock.organisationId, roles) : [];
       const sent = recipients.length ? await notify(tx, recipients, {
         kind: `clock.${state}`, text: reminderText(clock, state), link: `/clocks#clock-${clock.id}`, email: reminderEmail(clock, state, publicUrl),

@@ -124,6 +124,7 @@ export interface RelatedChildConcerns {
  * another child) in their households — with the dates of their concerns known to this organisation since a
  * date. A link recorded on this child's record is preferred, then one on theirs, then a shared member.
  * Restricted (LADO) concerns count only when `includeRestricted`, so a child with only those is not listed.
+ * The links are people's listSiblingLinks and listIndirectLinks, read here with the concerns in one statement.
  */
 export async function relatedChildrenConcerns(
   db: Queryable, childId: string, organisationId: string, since: Date, opts: { includeRestricted: boolean },

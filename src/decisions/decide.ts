@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { concernForTriage, concernReference, type Refusal } from '../concerns/triage.ts';
 import type { ConcernRow } from '../concerns/triage-store.ts';
 import { recordEvent } from '../chronology/events.ts';
-import { canSeeConcern, canSeeRestricted, canTriageConcern, permissionsOf, RESTRICTED_RECORD_ROLES, type Principal } from '../platform/access/policy.ts';
+import { canRouteToLado, canSeeConcern, canSeeRestricted, canTriageConcern, permissionsOf, RESTRICTED_RECORD_ROLES, type Principal } from '../platform/access/policy.ts';
 import { ROLES } from '../platform/access/roles.ts';
 import { recordAudit, type AuditContext } from '../platform/audit/audit.ts';
 import { isValidIsoDate } from '../platform/calendar/iso-date.ts';
@@ -28,9 +28,12 @@ export function ownersFor(db: Queryable, organisationId: string, restricted: boo
 }
 
 const text = (max: number) => z.string().trim().max(max, `Must be ${max} characters or fewer`);
+/** The longest reasons (rationale, why not referring) and task title; the pages check the same limits. */
+export const REASONS_MAX = 10000;
+export const TASK_TITLE_MAX = 200;
 
 export const taskInputSchema = z.object({
-  title: text(200).min(1, 'Enter what needs to be done'),
+  title: text(TASK_TITLE_MAX).min(1, 'Enter what needs to be done'),
   ownerId: z.string().uuid('Select who will do this task'),
   dueDate: z.string().refine((s): boolean => isValidIsoDate(s), 'Enter a real due date, like 2026-03-27'),
 });
@@ -38,8 +41,8 @@ export type TaskInput = z.infer<typeof taskInputSchema>;
 
 export const decisionInputSchema = z.object({
   outcome: z.enum(OUTCOMES, 'Select what you have decided'),
-  rationale: text(10000).min(1, 'Enter the reasons for your decision'),
-  reasonsNotReferring: text(10000).optional(),
+  rationale: text(REASONS_MAX).min(1, 'Enter the reasons for your decision'),
+  reasonsNotReferring: text(REASONS_MAX).optional(),
   tasks: z.array(taskInputSchema).max(10, 'Add 10 tasks or fewer').default([]),
 }).superRefine((v, ctx) => {
   if (OUTCOME_INFO[v.outcome].notReferral && !v.reasonsNotReferring) {
@@ -79,7 +82,7 @@ export async function decide(
     const info = OUTCOME_INFO[input.outcome];
     const restricted = info.restricted || concern.restricted;
     // A restricted decision can be handled only by someone who may see it.
-    if (restricted && principal.role !== 'dsl') return { ok: false as const, reason: 'invalid' as const, field: 'outcome', message: 'Only the designated safeguarding lead can route a concern to the LADO' };
+    if (restricted && !canRouteToLado(principal)) return { ok: false as const, reason: 'invalid' as const, field: 'outcome', message: 'Only the designated safeguarding lead can route a concern to the LADO' };
     const owners = new Set((await ownersFor(tx, concern.organisation_id, restricted)).map((u) => u.id));
     for (const [i, t] of input.tasks.entries()) {
       if (!owners.has(t.ownerId)) {

@@ -4,14 +4,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { concernView, refuseJson, refusePage, UUID } from './http.ts';
 import { childName, concernReference } from '../concerns/triage.ts';
-import type { Principal } from '../platform/access/policy.ts';
+import { canRouteToLado, type Principal } from '../platform/access/policy.ts';
 import { isValidIsoDate } from '../platform/calendar/iso-date.ts';
 import { londonDateOf } from '../platform/calendar/working-days.ts';
 import type { Db } from '../platform/db/pool.ts';
 import { auditContext } from '../platform/http/context.ts';
 import { addError, noErrors, zodApiError, type FormErrors } from '../platform/http/forms.ts';
 import {
-  allegations, completeTask, completeTaskSchema, decide, decisionContext, decisionInputSchema, myTasks, taskForCompletion, viewDecision,
+  allegations, completeTask, completeTaskSchema, decide, decisionContext, decisionInputSchema, myTasks, REASONS_MAX, TASK_TITLE_MAX, taskForCompletion, viewDecision,
   type DecisionInput,
 } from './decide.ts';
 import { dateFromParts, dueTag, isOutcome, OUTCOME_INFO, OUTCOMES, suggestedTasks, type Outcome } from './outcomes.ts';
@@ -21,8 +21,6 @@ import { referralOfConcern } from '../referrals/store.ts';
 
 const VIEWS = 'decisions/views';
 const TASK_ROWS = 3;
-const TEXT_MAX = 10000;
-const TITLE_MAX = 200;
 
 type ConcernParams = { Params: { concernId: string } };
 type IdParams = { Params: { id: string } };
@@ -56,8 +54,8 @@ function checkStepOne(v: DecisionValues): FormErrors {
     addError(errors, 'reasonsNotReferring', 'Enter why you are not referring the concern to anyone else');
   }
   if (!v.rationale.trim()) addError(errors, 'rationale', 'Enter the reasons for your decision');
-  else if (v.rationale.trim().length > TEXT_MAX) addError(errors, 'rationale', 'The reasons for your decision must be 10,000 characters or fewer');
-  if (v.reasonsNotReferring.trim().length > TEXT_MAX) addError(errors, 'reasonsNotReferring', 'Why you are not referring must be 10,000 characters or fewer');
+  else if (v.rationale.trim().length > REASONS_MAX) addError(errors, 'rationale', `The reasons for your decision must be ${REASONS_MAX.toLocaleString('en-GB')} characters or fewer`);
+  if (v.reasonsNotReferring.trim().length > REASONS_MAX) addError(errors, 'reasonsNotReferring', `Why you are not referring must be ${REASONS_MAX.toLocaleString('en-GB')} characters or fewer`);
   return errors;
 }
 
@@ -103,8 +101,8 @@ export function decisionRoutes(app: FastifyInstance, db: Db, settings: { publicU
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values = readDecision(body);
     const errors = checkStepOne(values);
-    // Said now, before the tasks are filled in: only the DSL may route a concern to the LADO (decide() holds the rule).
-    if (!errors.summary.length && isOutcome(values.outcome) && OUTCOME_INFO[values.outcome].restricted && principalOf(req).role !== 'dsl') {
+    // Said now, before the tasks are filled in (decide() applies the same rule).
+    if (!errors.summary.length && isOutcome(values.outcome) && OUTCOME_INFO[values.outcome].restricted && !canRouteToLado(principalOf(req))) {
       addError(errors, 'outcome', 'Only the designated safeguarding lead can route a concern to the LADO: tell them about this allegation now');
     }
     if (errors.summary.length) return stepOne(req, reply, values, errors);
@@ -132,12 +130,12 @@ export function decisionRoutes(app: FastifyInstance, db: Db, settings: { publicU
       const anything = row.title.trim() || row.owner || row.day || row.month || row.year;
       if (!anything) return;
       if (!row.title.trim()) addError(errors, `task-${i}-title`, `Enter what needs to be done for task ${i + 1}`);
-      else if (row.title.trim().length > TITLE_MAX) addError(errors, `task-${i}-title`, `What needs to be done for task ${i + 1} must be ${TITLE_MAX} characters or fewer`);
+      else if (row.title.trim().length > TASK_TITLE_MAX) addError(errors, `task-${i}-title`, `What needs to be done for task ${i + 1} must be ${TASK_TITLE_MAX} characters or fewer`);
       if (!UUID.test(row.owner)) addError(errors, `task-${i}-owner`, `Select who will do task ${i + 1}`);
       const due = dateFromParts(row.day, row.month, row.year);
       if (!due) addError(errors, `task-${i}-due-day`, `Enter a real due date for task ${i + 1}, like 27 3 2026`);
       else if (due < londonDateOf(new Date())) addError(errors, `task-${i}-due-day`, `The due date for task ${i + 1} must be today or in the future`);
-      if (row.title.trim() && row.title.trim().length <= TITLE_MAX && UUID.test(row.owner) && due) tasks.push({ title: row.title.trim(), ownerId: row.owner, dueDate: due });
+      if (row.title.trim() && row.title.trim().length <= TASK_TITLE_MAX && UUID.test(row.owner) && due) tasks.push({ title: row.title.trim(), ownerId: row.owner, dueDate: due });
     });
     if (errors.summary.length) return stepTwo(req, reply, values, rows, errors);
     const parsed = decisionInputSchema.safeParse({ ...values, reasonsNotReferring: values.reasonsNotReferring || undefined, tasks });
@@ -278,10 +276,10 @@ export function decisionRoutes(app: FastifyInstance, db: Db, settings: { publicU
 
 const decisionApiBody = z.object({
   outcome: z.enum(OUTCOMES, `must be one of ${OUTCOMES.join(', ')}`),
-  rationale: z.string('must be text').trim().min(1, 'must not be empty').max(10000),
-  reasonsNotReferring: z.string().trim().max(10000).optional(),
+  rationale: z.string('must be text').trim().min(1, 'must not be empty').max(REASONS_MAX),
+  reasonsNotReferring: z.string().trim().max(REASONS_MAX).optional(),
   tasks: z.array(z.object({
-    title: z.string('must be text').trim().min(1, 'must not be empty').max(200),
+    title: z.string('must be text').trim().min(1, 'must not be empty').max(TASK_TITLE_MAX),
     ownerId: z.string().regex(UUID, 'must be a user id'),
     // The same rule as the form: a real date, today or later in London (an impossible date would be a 500 at the INSERT).
     dueDate: z.string('must be a date like 2026-03-27').refine((s) => isValidIsoDate(s), 'must be a real date like 2026-03-27')

@@ -244,7 +244,8 @@ export interface IndirectLink {
 
 /**
  * Children linked to this one only through the household: they share an adult or a child in their households,
- * or a third child's household lists both. Children linked directly (listSiblingLinks) are left out.
+ * or a third child's household lists both. Children linked directly (listSiblingLinks) are left out. Triage's
+ * relatedChildrenConcerns follows the same links, joined to their concerns in its one statement: change both.
  */
 export async function listIndirectLinks(db: Queryable, childId: string): Promise<IndirectLink[]> {
   const { rows } = await db.query<IndirectLink>(

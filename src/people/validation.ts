@@ -1,6 +1,6 @@
 // What a child's record may contain, checked at every boundary (form posts and the API) by one schema.
 import { z } from 'zod';
-import { addCalendarDays, isValidIsoDate, toEpochDay } from '../platform/calendar/iso-date.ts';
+import { addCalendarDays, EARLIEST_RECORDED_DATE, isValidIsoDate, toEpochDay } from '../platform/calendar/iso-date.ts';
 import { checkNhsNumber, checkPostcode, checkUpn, postcodeSearchKey } from './identifiers.ts';
 
 export const SEXES = ['female', 'male', 'not_known', 'not_stated'] as const;
@@ -229,15 +229,13 @@ export const professionalSchema = z.object({
 });
 export type ProfessionalInput = z.infer<typeof professionalSchema>;
 
-const SEARCH_EARLIEST = '1900-01-01';
-
 export const searchQuerySchema = z.object({
   name: optionalText(200, 'Name'),
   // A bounded range: the search also looks a few days either side, which must stay a real date. Up to a year
   // ahead, because the same date finds an unborn child by their expected due date.
   dateOfBirth: optional(isoDate('Date of birth')
     .refine((s) => !isValidIsoDate(s) || s <= addCalendarDays(todayInLondon(), 366), 'Date of birth must be no more than a year from today (an expected due date)')
-    .refine((s) => !isValidIsoDate(s) || s >= SEARCH_EARLIEST, 'Date of birth must be 1 January 1900 or later')),
+    .refine((s) => !isValidIsoDate(s) || s >= EARLIEST_RECORDED_DATE, 'Date of birth must be 1 January 1900 or later')),
   postcode: optional(z.string().trim().max(10, 'Postcode must be 10 characters or fewer')
     .refine((v) => postcodeSearchKey(v) !== null, 'Enter a full UK postcode, like ME4 4TR, or the first part of one, like ME4')),
   nhsNumber: optional(nhsNumber),

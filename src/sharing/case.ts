@@ -1,6 +1,6 @@
 // Loading a case (a concern and its latest decision) for consent and sharing, authorised by the policy module.
 import { canApproveSharing, canRecordSharing, canSeeConcern, type ConcernFacts, type Principal } from '../platform/access/policy.ts';
-import { isValidIsoDate } from '../platform/calendar/iso-date.ts';
+import { EARLIEST_RECORDED_DATE, isValidIsoDate } from '../platform/calendar/iso-date.ts';
 import type { Queryable } from '../platform/db/pool.ts';
 import { getCase, type CaseRow } from './store.ts';
 import type { SharingOutcome } from './rules.ts';
@@ -60,14 +60,11 @@ export function caseSummary(c: CaseRow) {
   };
 }
 
-/** The earliest date accepted: earlier is a typing slip, and years below 100 break date arithmetic downstream. */
-export const EARLIEST_DATE = '1900-01-01';
-
 /** A date the user entered: a real date, not in the future, not before 1900. */
 export function pastDateProblem(value: string, today: string, what: string): string | null {
   if (!isValidIsoDate(value)) return `Enter ${what} as a real date, like 27 3 2026`;
   const What = `${what[0]!.toUpperCase()}${what.slice(1)}`;
   if (value > today) return `${What} must be today or in the past`;
-  if (value < EARLIEST_DATE) return `${What} must be in 1900 or later`;
+  if (value < EARLIEST_RECORDED_DATE) return `${What} must be in 1900 or later`;
   return null;
 }

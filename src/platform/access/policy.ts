@@ -131,6 +131,11 @@ export function canTriageConcern(p: Principal | null, c: ConcernFacts): boolean 
   return c.restricted ? p.role === 'dsl' : LEADS.has(p.role);
 }
 
+/** Routing a concern to the LADO makes it restricted, so only the DSL may: a deputy could not see the result. */
+export function canRouteToLado(p: Principal | null): boolean {
+  return !!p && p.role === 'dsl' && can(p, 'concerns:triage');
+}
+
 /** Restricted chronology entries (LADO) are shown only to those who may see restricted concerns. */
 export function canSeeRestricted(p: Principal | null, organisationId: string): boolean {
   return !!p && p.organisationId === organisationId && RESTRICTED_RECORD_ROLES.includes(p.role);

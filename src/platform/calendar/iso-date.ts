@@ -19,6 +19,12 @@ export class InvalidDateError extends Error {
   }
 }
 
+/**
+ * The earliest date anything recorded may carry (an event, a decision, a date of birth searched for): earlier is a
+ * typing slip ("0026" for 2026), and years below 100 break date arithmetic downstream.
+ */
+export const EARLIEST_RECORDED_DATE = '1900-01-01';
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
